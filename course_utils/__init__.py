@@ -1,0 +1,11 @@
+"""course_utils: the one source of every layer, loader, plot and check used by the course notebooks.
+
+Importing the package imports TensorFlow with its start-up logging silenced;
+`setup(seed=...)` at the top of each notebook then seeds everything and prints the environment.
+"""
+from course_utils.environment import environment_summary, import_tensorflow_quietly, setup, xla_available
+
+import_tensorflow_quietly()  # before any module below imports TensorFlow
+
+from course_utils.source import show_source  # noqa: E402
+from course_utils import check, plotting  # noqa: E402,F401

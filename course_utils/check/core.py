@@ -1,0 +1,72 @@
+"""Shared machinery for exercise checks: results, messages and calling student code safely."""
+import threading
+
+import numpy as np
+
+TIME_LIMIT_SECONDS = 10.0
+
+
+class CheckResult:
+    """Outcome of one check; prints as a short message and is truthy when the answer is right."""
+
+    def __init__(self, exercise, passed, message):
+        self.exercise = exercise
+        self.passed = bool(passed)
+        self.message = message
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        mark = "correct" if self.passed else "not yet"
+        return f"[{self.exercise}] {mark}: {self.message}"
+
+    def _ipython_display_(self):
+        """Already printed by `report`; show nothing more when a check ends a notebook cell."""
+
+
+def report(exercise, passed, message):
+    """Print and return a `CheckResult`."""
+    result = CheckResult(exercise, passed, message)
+    print(repr(result))
+    return result
+
+
+class StudentCodeError(Exception):
+    """Raised by `call_with_time_limit` when the student's function fails or runs too long."""
+
+
+def call_with_time_limit(function, *args, time_limit=TIME_LIMIT_SECONDS):
+    """Call `function(*args)` in a daemon thread; raise `StudentCodeError` on error or timeout.
+
+    A thread cannot be killed, so a function stuck in an endless loop keeps running in the
+    background; the check itself returns after `time_limit` seconds with a clear message.
+    """
+    if not callable(function):
+        raise StudentCodeError(f"expected a function, got {type(function).__name__}: {function!r:.60}")
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = function(*args)
+        except Exception as error:  # the student's bug, reported back as a message
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(time_limit)
+    if worker.is_alive():
+        raise StudentCodeError(f"your function did not return within {time_limit:g} s (an endless loop?)")
+    if "error" in outcome:
+        error = outcome["error"]
+        raise StudentCodeError(f"your function raised {type(error).__name__}: {error}")
+    return outcome["value"]
+
+
+def as_array(value, name="answer"):
+    """Convert a student's answer (list, NumPy or TensorFlow tensor) to a float64 NumPy array."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise StudentCodeError(f"{name} should be an array of numbers, got {type(value).__name__}") from error
+    return array

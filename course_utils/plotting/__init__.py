@@ -1,0 +1,4 @@
+"""Figures for the notebooks: every plot a notebook shows comes from a function here.
+
+One module per topic; all public names are re-exported from this package.
+"""
