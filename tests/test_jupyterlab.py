@@ -1,0 +1,168 @@
+"""The notebooks in a real JupyterLab, driven headless through Debian's chromium.
+
+A local `jupyter lab` serves a temporary copy of `notebooks/`; Playwright drives the system
+chromium (no browser download). Notebook 00 and one training notebook are run end to end through
+the JupyterLab UI (run all cells, save), then the saved file is checked for errors and figures.
+Every other notebook is opened to check that it loads and renders its stored outputs. A screenshot
+of each notebook run end to end is kept in build/test-artifacts/.
+
+Where chromium is missing the tests skip with how to install it; `.ci/run` sets
+COURSE_REQUIRE_BROWSER=1, which turns that skip into a failure.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TOKEN = "course-test-token"
+RUN_END_TO_END = ["00_welcome_and_setup.ipynb", "04_vanishing_and_exploding_gradients.ipynb"]
+RUN_TIMEOUT_SECONDS = 240
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser():
+    if Path(CHROMIUM).exists():
+        return
+    message = "Debian's chromium is not installed: `sudo apt-get install chromium` (the tests drive /usr/bin/chromium)"
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _course_notebooks():
+    return sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A running `jupyter lab` on a copy of notebooks/; yields (base URL, folder it serves)."""
+    _require_browser()
+    served = tmp_path_factory.mktemp("lab") / "notebooks"
+    shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = tmp_path_factory.mktemp("lab-settings") / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell (no virtual scrolling), so outputs far down a notebook are in the page.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    news = settings.parent / "apputils-extension"  # no "get Jupyter news?" pop-up over the screenshot
+    news.mkdir()
+    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    port = _free_port()
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings.parents[1]), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--notebook-dir={served}",
+         "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("jupyter lab did not start within 60 s")
+    yield base, served
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, lab, name):
+    base, _ = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # The kernel is ready when the toolbar's status says so through the app's session context.
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+        " && w.sessionContext.session.kernel.status === 'idle'; }", timeout=90_000)
+    return page
+
+
+def _errors_and_images(notebook):
+    errors, images = [], 0
+    for index, cell in enumerate(notebook["cells"]):
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "error":
+                errors.append(f"cell {index}: {output['ename']}: {output['evalue']}")
+            images += "image/png" in output.get("data", {})
+    return errors, images
+
+
+@pytest.mark.parametrize("name", RUN_END_TO_END)
+def test_run_all_cells_in_jupyterlab(browser, lab, name):
+    _, served = lab
+    if not (served / name).exists():
+        pytest.fail(f"{name} is missing from notebooks/")
+    page = _open(browser, lab, name)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Done when every code cell has an execution count (or one failed) and the kernel is idle again.
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget; const model = w.content.model;"
+        " const cells = Array.from({length: model.cells.length}, (_, i) => model.cells.get(i))"
+        "   .filter(c => c.type === 'code' && c.sharedModel.getSource().trim());"
+        " const failed = cells.some(c => c.outputs.toJSON().some(o => o.output_type === 'error'));"
+        " const done = cells.every(c => c.executionCount !== null);"
+        " return (failed || done) && w.sessionContext.session.kernel.status === 'idle'; }",
+        timeout=RUN_TIMEOUT_SECONDS * 1000, polling=1000)
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"jupyterlab_{Path(name).stem}.png"), full_page=True)
+    rendered_images = page.locator(".jp-OutputArea-output img").count()
+    page.close()
+
+    saved = json.loads((served / name).read_text())
+    errors, images = _errors_and_images(saved)
+    assert not errors, f"{name} stored errors after Run All in JupyterLab: {errors}"
+    code_cells = [cell for cell in saved["cells"] if cell["cell_type"] == "code" and "".join(cell["source"]).strip()]
+    assert all(cell["execution_count"] for cell in code_cells), f"{name}: some cells did not run"
+    committed_images = _errors_and_images(json.loads((ROOT / "notebooks" / name).read_text()))[1]
+    assert images == committed_images, f"{name}: {images} figures after the run, {committed_images} committed"
+    assert rendered_images >= images, f"{name}: {images} figures saved but {rendered_images} shown in the page"
+
+
+@pytest.mark.parametrize("name", [name for name in _course_notebooks() if name not in RUN_END_TO_END])
+def test_notebook_opens_and_renders_stored_outputs(browser, lab, name):
+    page = _open(browser, lab, name)
+    stored = json.loads((ROOT / "notebooks" / name).read_text())
+    _, images = _errors_and_images(stored)
+    outputs = sum(len(cell.get("outputs", [])) for cell in stored["cells"])
+    code_cells = sum(cell["cell_type"] == "code" for cell in stored["cells"])
+    assert page.locator(".jp-CodeCell").count() == code_cells, f"{name}: not every code cell rendered"
+    assert page.locator(".jp-OutputArea-output").count() >= min(outputs, 1), f"{name}: no stored output rendered"
+    assert page.locator(".jp-OutputArea-output img").count() == images, f"{name}: stored figures not rendered"
+    page.close()
