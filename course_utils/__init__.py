@@ -9,3 +9,7 @@ import_tensorflow_quietly()  # before any module below imports TensorFlow
 
 from course_utils.source import show_source  # noqa: E402
 from course_utils import check, plotting  # noqa: E402,F401
+from course_utils.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: E402
+from course_utils.recording import record_gates  # noqa: E402
+from course_utils.memory import LeakyRNNCell, SkipRNNCell  # noqa: E402
+from course_utils.memory_networks import EchoStateNetwork, HopfieldNetwork  # noqa: E402

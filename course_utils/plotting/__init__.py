@@ -2,3 +2,4 @@
 
 One module per topic; all public names are re-exported from this package.
 """
+from course_utils.plotting.gates import plot_gate_heatmap  # noqa: E402,F401
