@@ -1,0 +1,147 @@
+"""Sequence-to-sequence data: `number_words` (digits, English and German number words) and `dates`.
+
+Both loaders return a `Seq2SeqData` of padded int32 arrays ready for an encoder-decoder with
+teacher forcing: the decoder reads `<start>` + target and is trained to output target + `<end>`.
+Arrays of both splits have the same widths (the longest sequence of the whole file), and the
+vocabularies cover both splits, so a model built on the train split runs on the test split.
+
+Tokens: digits and dates are characters; English number words are words with the hyphen as a
+token of its own ("forty-two" -> "forty", "-", "two"); German number words are written as
+separate words ("zwei und vierzig" for "zweiundvierzig"), so that the units-before-tens order is
+visible to a word-level model and to an attention map.
+
+Example:
+    data = load_number_words("english", "german", split="train")
+    data.encoder_inputs.shape, data.decoder_inputs.shape    # (3250, 13), (3250, 12) int32
+    data.source_vocabulary.decode_text(data.encoder_inputs[300], separator=" ")
+    data.input_lengths[:3]                                   # real source tokens per example
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils.data.common import check_split, read_table, split_mask
+from course_utils.vocabulary import Vocabulary
+
+__all__ = ["NUMBER_LANGUAGES", "Seq2SeqData", "load_dates", "load_number_words"]
+
+NUMBER_LANGUAGES = ("digits", "english", "german")
+_SEPARATORS = {"digits": "", "english": " ", "german": " ", "dates": ""}
+
+
+@dataclass
+class Seq2SeqData:
+    """One split of a sequence-to-sequence data set.
+
+    Attributes:
+        encoder_inputs: int32 (num_examples, max_source_length) source ids, padded with 0 after
+            the tokens (no `<start>`/`<end>`).
+        decoder_inputs: int32 (num_examples, max_target_length + 1): `<start>` + target ids.
+        decoder_targets: int32 (num_examples, max_target_length + 1): target ids + `<end>`; pad
+            positions are 0, so the mask of real tokens is `decoder_targets != 0`.
+        input_lengths: int32 (num_examples,) number of source tokens.
+        target_lengths: int32 (num_examples,) number of target tokens, `<end>` included.
+        source_vocabulary, target_vocabulary: `Vocabulary` with `<start>`/`<end>` reserved.
+        sources, targets: lists of the original strings.
+        source_tokens, target_tokens: lists of token lists, as encoded.
+        groups: list of str, a category per example: the date format (dates) or the number of
+            digits (number_words), for accuracy per category.
+        source_separator, target_separator: "" for characters, " " for words; pass to
+            `Vocabulary.decode_text` to turn ids back into text.
+    """
+
+    encoder_inputs: np.ndarray
+    decoder_inputs: np.ndarray
+    decoder_targets: np.ndarray
+    input_lengths: np.ndarray
+    target_lengths: np.ndarray
+    source_vocabulary: Vocabulary
+    target_vocabulary: Vocabulary
+    sources: list
+    targets: list
+    source_tokens: list
+    target_tokens: list
+    groups: list
+    source_separator: str
+    target_separator: str
+
+
+def tokenize(text, kind):
+    """Split `text` into the tokens used for `kind` ("digits", "english", "german", "dates")."""
+    if kind in ("digits", "dates"):
+        return list(text)
+    if kind == "english":
+        return text.replace("-", " - ").split()
+    return text.split()
+
+
+def _build(sources, targets, rows, source_kind, target_kind, groups):
+    """Encode every example of the file (for shared vocabularies and widths), keep `rows`."""
+    source_tokens = [tokenize(text, source_kind) for text in sources]
+    target_tokens = [tokenize(text, target_kind) for text in targets]
+    source_vocabulary = Vocabulary.from_sequences(source_tokens, start_end=True)
+    target_vocabulary = Vocabulary.from_sequences(target_tokens, start_end=True)
+    source_width = max(map(len, source_tokens))
+    target_width = max(map(len, target_tokens)) + 1
+    chosen_sources = [source_tokens[i] for i in rows]
+    chosen_targets = [target_tokens[i] for i in rows]
+    return Seq2SeqData(
+        encoder_inputs=source_vocabulary.encode_batch(chosen_sources, max_length=source_width),
+        decoder_inputs=target_vocabulary.encode_batch(chosen_targets, max_length=target_width,
+                                                      add_start=True),
+        decoder_targets=target_vocabulary.encode_batch(chosen_targets, max_length=target_width,
+                                                       add_end=True),
+        input_lengths=np.array([len(tokens) for tokens in chosen_sources], dtype=np.int32),
+        target_lengths=np.array([len(tokens) + 1 for tokens in chosen_targets], dtype=np.int32),
+        source_vocabulary=source_vocabulary, target_vocabulary=target_vocabulary,
+        sources=[sources[i] for i in rows], targets=[targets[i] for i in rows],
+        source_tokens=chosen_sources, target_tokens=chosen_targets,
+        groups=[groups[i] for i in rows], source_separator=_SEPARATORS[source_kind],
+        target_separator=_SEPARATORS[target_kind])
+
+
+def load_number_words(source="english", target="digits", split="train", data_dir=None):
+    """Numbers 0..999,999 translated between digits, English words and German words.
+
+    The train split has every number 0..99 plus 3,150 larger ones, the test split 600 numbers
+    (150 each with 3, 4, 5 and 6 digits) that never occur in training.
+
+    Args:
+        source, target: two different names out of "digits" ("342"), "english" ("three hundred
+            and forty-two") and "german" ("drei hundert zwei und vierzig").
+        split: "train" (3,250 examples) or "test" (600).
+        data_dir: folder holding `number_words/number_words.tsv` (default: the repository's).
+
+    Returns:
+        `Seq2SeqData`; `groups` is the number of digits of each number ("1".."6").
+    """
+    for name, value in (("source", source), ("target", target)):
+        if value not in NUMBER_LANGUAGES:
+            raise ValueError(f"unknown {name} {value!r}: expected one of {NUMBER_LANGUAGES}")
+    if source == target:
+        raise ValueError(f"source and target are both {source!r}: choose two different ones "
+                         f"of {NUMBER_LANGUAGES}")
+    check_split(split)
+    table = read_table("number_words/number_words.tsv", data_dir)
+    rows = np.flatnonzero(split_mask(table, split))
+    groups = [str(len(digits)) for digits in table["digits"]]
+    return _build(table[source], table[target], rows, source, target, groups)
+
+
+def load_dates(split="train", data_dir=None):
+    """Human-readable dates in 16 formats -> ISO 8601 ("3rd of March 2021" -> "2021-03-03").
+
+    Character-level on both sides; dates from 1950-01-01 to 2049-12-31, every date at most once
+    (so no test date is seen in training).
+
+    Args:
+        split: "train" (6,000 examples) or "test" (1,000).
+        data_dir: folder holding `dates/dates.tsv` (default: the repository's datasets/).
+
+    Returns:
+        `Seq2SeqData`; `groups` is the format name of each example, e.g. "month_d_y".
+    """
+    check_split(split)
+    table = read_table("dates/dates.tsv", data_dir)
+    rows = np.flatnonzero(split_mask(table, split))
+    return _build(table["source"], table["target"], rows, "dates", "dates", table["format"])
