@@ -13,5 +13,6 @@ from course_utils.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: E402
 from course_utils.recording import record_gates  # noqa: E402
 from course_utils.memory import LeakyRNNCell, SkipRNNCell  # noqa: E402
 from course_utils.memory_networks import EchoStateNetwork, HopfieldNetwork  # noqa: E402
+from course_utils import quiz  # noqa: E402,F401
 from course_utils.vocabulary import Vocabulary  # noqa: E402
 from course_utils.datasets import load_agreement, load_dates, load_number_words, load_python_docs, load_tagging, load_trees, make_adding_problem, make_copy_task, make_delayed_recall  # noqa: E402
