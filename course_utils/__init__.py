@@ -10,9 +10,12 @@ import_tensorflow_quietly()  # before any module below imports TensorFlow
 from course_utils.source import show_source  # noqa: E402
 from course_utils import check, plotting  # noqa: E402,F401
 from course_utils.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: E402
+from course_utils.training import TrainingHistory, evaluate, train  # noqa: E402
 from course_utils.recording import record_gates  # noqa: E402
 from course_utils.memory import LeakyRNNCell, SkipRNNCell  # noqa: E402
 from course_utils.memory_networks import EchoStateNetwork, HopfieldNetwork  # noqa: E402
+from course_utils import bptt, gradients, language_model  # noqa: E402,F401
+from course_utils.fast_rnn import FastRNN  # noqa: E402
 from course_utils import quiz  # noqa: E402,F401
 from course_utils.vocabulary import Vocabulary  # noqa: E402
 from course_utils.datasets import load_agreement, load_dates, load_number_words, load_python_docs, load_tagging, load_trees, make_adding_problem, make_copy_task, make_delayed_recall  # noqa: E402

@@ -3,3 +3,7 @@
 One module per topic; all public names are re-exported from this package.
 """
 from course_utils.plotting.gates import plot_gate_heatmap  # noqa: E402,F401
+from course_utils.plotting.architectures import plot_bidirectional, plot_deep_variants, plot_learning_curves  # noqa: E402,F401
+from course_utils.plotting.graphs import draw_rolled_graph, draw_unrolled_graph, plot_design_patterns, plot_unfolding  # noqa: E402,F401
+from course_utils.plotting.gradients import plot_cost_vs_length, plot_gradient_norms, plot_truncation_error  # noqa: E402,F401
+from course_utils.plotting.training import plot_history  # noqa: E402,F401

@@ -1,0 +1,160 @@
+"""Computational-graph pictures of recurrent networks, drawn with matplotlib (no pasted images).
+
+`plot_unfolding` shows the *rolled* graph of s(t) = f(s(t-1), x(t); θ) — one state node with a
+loop through a one-step delay (the black square) — next to the *unrolled* graph for a chosen
+number of steps, where the single θ is drawn once and connected to every copy of f: the same
+parameters at every step. `plot_design_patterns` draws the input/output patterns of recurrent
+models (one-to-one, one-to-many, many-to-one, many-to-many synced and unsynced).
+
+Example:
+    fig = plot_unfolding(steps=3)          # two panels: rolled | unrolled for 3 steps
+    fig = plot_design_patterns()           # five panels
+"""
+import matplotlib.pyplot as plt
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.path import Path
+
+STATE_COLOR, INPUT_COLOR, OUTPUT_COLOR, PARAM_COLOR = "#b7e4c7", "#f8c8dc", "#bde0fe", "#ffe8a3"
+RADIUS = 0.32
+
+
+def _node(ax, x, y, label, color, radius=RADIUS, square=False):
+    if square:
+        patch = FancyBboxPatch((x - radius, y - radius * 0.8), 2 * radius, 1.6 * radius,
+                               boxstyle="round,pad=0.02", facecolor=color, edgecolor="black", lw=1.2)
+    else:
+        patch = Circle((x, y), radius, facecolor=color, edgecolor="black", lw=1.2)
+    ax.add_patch(patch)
+    ax.text(x, y, label, ha="center", va="center", fontsize=11)
+
+
+def _arrow(ax, start, end, label=None, style="-|>", shrink=RADIUS, connection="arc3", dashed=False,
+           color="black", label_offset=(0.0, 0.15)):
+    arrow = FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, lw=1.2, color=color,
+                            shrinkA=0, shrinkB=0, connectionstyle=connection,
+                            linestyle="--" if dashed else "-")
+    # shorten the arrow so it starts and ends on the circles' edges
+    (x0, y0), (x1, y1) = start, end
+    length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    if length > 2 * shrink and connection == "arc3":
+        dx, dy = (x1 - x0) / length * shrink, (y1 - y0) / length * shrink
+        arrow.set_positions((x0 + dx, y0 + dy), (x1 - dx, y1 - dy))
+    ax.add_patch(arrow)
+    if label:
+        ax.text((x0 + x1) / 2 + label_offset[0], (y0 + y1) / 2 + label_offset[1], label,
+                ha="center", va="bottom", fontsize=10)
+
+
+def _finish(ax, title, xlim, ylim):
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=11)
+
+
+def draw_rolled_graph(ax, with_input=True, state="s", inputs="x"):
+    """Draw the rolled (recurrent) graph: s(t) feeding itself through a one-step delay."""
+    _node(ax, 0, 0, rf"${state}^{{(t)}}$", STATE_COLOR)
+    corners = [(RADIUS, 0), (0.8, 0), (0.8, 0.95), (0, 0.95), (0, RADIUS)]       # out, up, over, in
+    loop = FancyArrowPatch(path=Path(corners, [Path.MOVETO] + [Path.LINETO] * 4), arrowstyle="-|>",
+                           mutation_scale=12, lw=1.2, color="black")
+    ax.add_patch(loop)
+    ax.add_patch(Rectangle((0.33, 0.88), 0.14, 0.14, color="black", zorder=3))  # the one-step delay
+    ax.text(0.9, 0.45, "$f$", fontsize=11, va="center")
+    _node(ax, 0.4, 1.65, r"$\theta$", PARAM_COLOR, radius=0.22, square=True)
+    _arrow(ax, (0.4, 1.47), (0.4, 1.04), dashed=True, shrink=0, color="0.35")
+    if with_input:
+        _node(ax, 0, -1.3, rf"${inputs}^{{(t)}}$", INPUT_COLOR)
+        _arrow(ax, (0, -1.3), (0, 0))
+    _finish(ax, "rolled", (-0.8, 1.4), (-1.8 if with_input else -0.6, 1.95))
+
+
+def draw_unrolled_graph(ax, steps=3, with_input=True, state="s", inputs="x"):
+    """Draw the graph unrolled for `steps` steps: s(0) → s(1) → ... → s(steps), one shared θ."""
+    spacing = 1.6
+    for t in range(steps + 1):
+        _node(ax, t * spacing, 0, rf"${state}^{{({t})}}$", STATE_COLOR)
+        if t == 0:
+            continue
+        _arrow(ax, ((t - 1) * spacing, 0), (t * spacing, 0), label="$f$", label_offset=(0, 0.05))
+        if with_input:
+            _node(ax, t * spacing, -1.3, rf"${inputs}^{{({t})}}$", INPUT_COLOR)
+            _arrow(ax, (t * spacing, -1.3), (t * spacing, 0))
+    theta_x = steps * spacing / 2
+    _node(ax, theta_x, 1.5, r"$\theta$", PARAM_COLOR, radius=0.25, square=True)
+    for t in range(1, steps + 1):
+        middle = ((t - 0.5) * spacing, 0.3)
+        _arrow(ax, (theta_x, 1.3), middle, dashed=True, shrink=0, color="0.35")
+    _finish(ax, f"unrolled for {steps} steps (one θ, shared)", (-0.6, steps * spacing + 0.6),
+            (-1.8 if with_input else -0.6, 1.9))
+
+
+def plot_unfolding(steps=3, with_input=True, state="s", inputs="x"):
+    """Rolled graph (left) and the same graph unrolled for `steps` steps (right).
+
+    Args:
+        steps: number of time steps to unroll (1..8).
+        with_input: draw the external input x(t) (s(t) = f(s(t-1), x(t); θ)) or not
+            (the autonomous system s(t) = f(s(t-1); θ)).
+        state, inputs: letters used for the state and the input.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 8:
+        raise ValueError(f"steps must be an integer from 1 to 8, got {steps!r}")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(2.6 + 1.35 * (steps + 1), 3.0),
+                                         gridspec_kw={"width_ratios": [2.8, 1.6 * steps + 1.2]})
+    draw_rolled_graph(left, with_input, state, inputs)
+    draw_unrolled_graph(right, steps, with_input, state, inputs)
+    figure.tight_layout()
+    gap_middle = (left.get_position().x1 + right.get_position().x0) / 2
+    figure.text(gap_middle, 0.5, "unfold\n→", fontsize=11, ha="center", va="center")
+    return figure
+
+
+_PATTERNS = {
+    # name: (number of columns, columns with an input, columns with an output)
+    "one-to-one": (1, [0], [0]),
+    "one-to-many": (4, [0], [0, 1, 2, 3]),
+    "many-to-one": (4, [0, 1, 2, 3], [3]),
+    "many-to-many (synced)": (4, [0, 1, 2, 3], [0, 1, 2, 3]),
+    "many-to-many (unsynced)": (6, [0, 1, 2], [3, 4, 5]),
+}
+
+
+def plot_design_patterns(patterns=None):
+    """Input/output patterns of recurrent models: inputs (pink, bottom), states (green, middle),
+    outputs (blue, top); horizontal arrows carry the state from step to step.
+
+    Args:
+        patterns: names to draw, from "one-to-one", "one-to-many", "many-to-one",
+            "many-to-many (synced)", "many-to-many (unsynced)"; all by default.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    names = list(_PATTERNS) if patterns is None else list(patterns)
+    unknown = [name for name in names if name not in _PATTERNS]
+    if unknown or not names:
+        raise ValueError(f"unknown patterns {unknown}; choose from {list(_PATTERNS)}")
+    widths = [_PATTERNS[name][0] for name in names]
+    figure, axes = plt.subplots(1, len(names), figsize=(0.62 * sum(widths) + 0.35 * len(names), 2.3),
+                                gridspec_kw={"width_ratios": [w + 0.4 for w in widths]})
+    axes = [axes] if len(names) == 1 else list(axes)
+    for ax, name in zip(axes, names):
+        columns, with_input, with_output = _PATTERNS[name]
+        for c in range(columns):
+            _node(ax, c, 0, "h", STATE_COLOR, radius=0.27)
+            if c:
+                _arrow(ax, (c - 1, 0), (c, 0), shrink=0.27)
+            if c in with_input:
+                _node(ax, c, -1.1, "x", INPUT_COLOR, radius=0.22, square=True)
+                _arrow(ax, (c, -1.1), (c, 0), shrink=0.25)
+            if c in with_output:
+                _node(ax, c, 1.1, "y", OUTPUT_COLOR, radius=0.22, square=True)
+                _arrow(ax, (c, 0), (c, 1.1), shrink=0.25)
+        _finish(ax, name, (-0.55, columns - 0.45), (-1.5, 1.5))
+    figure.tight_layout()
+    return figure
