@@ -1,32 +1,32 @@
-"""`FastRNN`: `keras.layers.RNN` with a faster loop for the standard cells, same weights and results.
+"""`FastRNN`: `keras.layers.RNN` with a faster loop for the standard cells; same weights, results.
 
-`keras.layers.RNN(cell)` runs `cell.call` once per time step, and automatic differentiation of that
-loop does three matrix products per step: the forward `h U`, the backward `dz U^T`, and the
-accumulation of the recurrent-kernel gradient `h^T dz`. On a CPU (with or without XLA) the third one
-is wasteful as a hundred small products. `FastRNN` keeps every `RNN` argument and behaviour, but
-for `SimpleRNNCell`, `LSTMCell` and `GRUCell` (the course's or Keras's) with their default
-activations it
+`keras.layers.RNN(cell)` runs `cell.call` once per time step, and automatic differentiation of
+that loop does three matrix products per step: the forward `h U`, the backward `dz U^T`, and the
+accumulation of the recurrent-kernel gradient `h^T dz`; the input product `x W` and its gradients
+are also done step by step. For `SimpleRNNCell`, `LSTMCell` and `GRUCell` (the course's or
+Keras's) with their default activations, this module instead
 
 1. projects the inputs of all time steps at once (`x W + b`: one big product before the loop),
-2. runs only `h U` inside the forward loop (`tf.scan`), and
-3. uses a hand-written backward pass (`tf.custom_gradient`, i.e. BPTT written out) that keeps
-   only `dz U^T` inside the backward loop and computes `dU = H^T dZ` as one big product after it,
-   the way cuDNN does.
+2. runs only `h U` and the gate arithmetic inside the forward loop (`tf.scan`), and
+3. uses a hand-written backward pass (`tf.custom_gradient`: BPTT written out) that keeps only
+   `dz U^T` inside the backward loop and computes `dU = H^T dZ` (and `dW`, `db`) as big products
+   after it, the way cuDNN does.
 
 Anything else (another cell or activation, a mask, `recurrent_dropout` while training,
-`unroll=True`, an unknown sequence length, `GRUCell(reset_after=False)`) falls back to
-`keras.layers.RNN`'s own loop, so the layer is always correct; `uses_fast_loop(layer, ...)`
-says which loop a call takes. `fast_loops(model)` gives plain `keras.layers.RNN` layers the
-same loop for a while: `course_utils.train` traces its step inside it (`fast_rnn=True`). Everything compiles with XLA. tests/test_fast_rnn.py compares
-outputs and gradients with `keras.layers.RNN` on the same cell.
+`unroll=True`, an unknown sequence length, `GRUCell(reset_after=False)`, a `forget_gate_override`)
+falls back to `keras.layers.RNN`'s own loop, so results never change; `uses_fast_loop(layer, ...)`
+says which loop a call takes. `FastRNN` is the layer; `fast_loops(model)` lends the same loop to
+the plain `keras.layers.RNN` layers of a model for a while, which is how `course_utils.train`
+uses it (`fast_rnn=True`). Everything compiles with XLA. tests/test_fast_rnn.py compares outputs
+and gradients with `keras.layers.RNN` on the same cell.
 
 Example:
     layer = FastRNN(LSTMCell(64), return_sequences=True)
     outputs = layer(np.zeros((32, 50, 16), "float32"))  # (32, 50, 64), same as keras.layers.RNN
 
-Reference: the backward pass is BPTT (Werbos 1990) with the weight gradients batched over time as
-in cuDNN (Appleyard, Kocisky & Blunsom, "Optimizing performance of recurrent neural networks on
-GPUs", 2016).
+Reference: the backward pass is BPTT (Werbos 1990) with the weight gradients batched over time
+as in cuDNN (Appleyard, Kocisky & Blunsom, "Optimizing performance of recurrent neural networks
+on GPUs", 2016).
 """
 import contextlib
 import functools
@@ -86,7 +86,7 @@ def simple_rnn_sequence(projected, recurrent_kernel, h0):
 
 @tf.custom_gradient
 def lstm_sequence(projected, recurrent_kernel, h0, c0):
-    """Keras-order LSTM (gates i, f, c, o) over time-major projected inputs (time, batch, 4 units)."""
+    """Keras-order LSTM (gates i, f, c, o) over projected inputs (time, batch, 4 units)."""
     def step(carry, x_t):
         h, c, _ = carry
         z_i, z_f, z_c, z_o = tf.split(x_t + tf.matmul(h, recurrent_kernel), 4, axis=-1)
@@ -121,7 +121,7 @@ def lstm_sequence(projected, recurrent_kernel, h0, c0):
 
 @tf.custom_gradient
 def gru_sequence(projected, recurrent_kernel, recurrent_bias, h0):
-    """Keras GRU with reset_after=True (gates z, r, h) over projected inputs (time, batch, 3 units)."""
+    """Keras GRU, reset_after=True (gates z, r, h), over projected inputs (time, batch, 3 units)."""
     def step(carry, x_t):
         h, _ = carry
         x_z, x_r, x_h = tf.split(x_t, 3, axis=-1)

@@ -1,4 +1,4 @@
-"""The one training path of the course: an XLA-compiled step that runs many optimizer steps per call.
+"""The one training path of the course: an XLA-compiled step running many optimizer steps a call.
 
 `train(model, x, y, loss=...)` replaces `model.compile(...); model.fit(...)` in every notebook. One
 call of the compiled function (`tf.function(jit_compile=True)`) runs up to `steps_per_call`
@@ -8,6 +8,12 @@ clipping (recorded per epoch as `grad_norm`), clips (`clip_value` elementwise fi
 `clip_norm` by global norm), checks that loss and gradients are finite and only then applies the
 update. A NaN/Inf stops training *before* the bad update: a printed message names the step and
 the epoch, `history.diverged` holds it, and nothing is raised (notebook 04 shows such a run).
+
+Speed: with `fast_rnn=True` (the default) every plain `keras.layers.RNN` whose cell is a standard
+SimpleRNN/LSTM/GRU cell runs the batched-BPTT loop of `course_utils.fast_rnn` inside the compiled
+step (same weights and results up to float rounding; scripts/benchmark.py measures the gain).
+`history.xla_used` is True only when the `jit_compile=True` function really ran: TensorFlow
+refuses to run such a function that XLA cannot compile, and `train` then says so and falls back.
 
 Truncated BPTT (`tbptt_length=k`) needs a model that takes its initial recurrent states as extra
 inputs after the data inputs and returns its final states as extra outputs after the prediction
@@ -45,20 +51,27 @@ Example:
 import math
 import time
 
-import contextlib
-
-import keras
 import numpy as np
 import tensorflow as tf
 
-from course_utils.fast_rnn import fast_loops
+from course_utils.training_step import (
+    Batches,
+    CompiledSteps,
+    as_list,
+    cached_steps,
+    compiled_call,
+    resolve_loss,
+    resolve_metrics,
+    resolve_optimizer,
+    settings_key,
+    state_input_specs,
+)
 
-DEFAULT_STEPS_PER_CALL = 50  # optimizer steps fused into one compiled call when not given
 DEFAULT_EVAL_BATCH_SIZE = 128
 
 
 class TrainingHistory:
-    """What `train` returns: per-epoch numbers like `keras.callbacks.History`, plus facts of the run.
+    """What `train` returns: per-epoch numbers as in `keras.callbacks.History`, and run facts.
 
     Attributes:
         history: dict name -> list of per-epoch floats: `loss`, each metric, `val_loss` and
@@ -115,18 +128,19 @@ def _as_arrays(x, y, what="x"):
     """Return (input arrays, labels, the Dataset's batch size or None); a Dataset is read once."""
     if isinstance(x, tf.data.Dataset):
         if y is not None:
-            raise ValueError(f"y must be None when {what} is a tf.data.Dataset of (x, y), got y={y!r}")
+            raise ValueError(f"y must be None when {what} is a tf.data.Dataset of (x, y), "
+                             f"got y={y!r}")
         batches = list(x.as_numpy_iterator())
         if not batches or not isinstance(batches[0], tuple) or len(batches[0]) != 2:
             raise ValueError(f"a {what} Dataset must yield (x, y) pairs, got {x.element_spec!r}")
         try:
-            xs = [np.concatenate(parts) for parts in zip(*[_as_list(b[0]) for b in batches])]
+            xs = [np.concatenate(parts) for parts in zip(*[as_list(b[0]) for b in batches])]
             y = np.concatenate([b[1] for b in batches])
         except ValueError as error:
             raise ValueError(f"the batches of the {what} Dataset differ in shape beyond the batch "
                              f"axis ({error}); pad the sequences to one length") from None
         return xs, y, len(batches[0][1])
-    xs = [np.asarray(a) for a in _as_list(x)]
+    xs = [np.asarray(a) for a in as_list(x)]
     if y is None:
         raise ValueError(f"y is required when {what} is an array, got y=None")
     y = np.asarray(y)
@@ -137,324 +151,12 @@ def _as_arrays(x, y, what="x"):
     return xs, y, None
 
 
-def _as_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
+def _length(value):
+    return len(value) if hasattr(value, "__len__") else "?"
 
 
 def _float32(a):
     return a.astype(np.float32) if np.issubdtype(a.dtype, np.floating) else a
-
-
-# -- loss, metrics, optimizer -----------------------------------------------------------------
-def _loss_name(loss):
-    if isinstance(loss, str):
-        return loss
-    if isinstance(loss, keras.losses.Loss):
-        fn = getattr(loss, "fn", None)
-        return getattr(fn, "__name__", type(loss).__name__)
-    return getattr(loss, "__name__", type(loss).__name__)
-
-
-def _resolve_loss(loss):
-    """Return fn(y_true, y_pred) -> per-sample (or per-time-step) loss values, and its name."""
-    if loss is None:
-        return None, None
-    name = _loss_name(loss).lower()
-    if isinstance(loss, str):
-        try:
-            loss = keras.losses.get(loss)
-        except ValueError:
-            raise ValueError(f"unknown loss {name!r}; use a Keras loss name or a callable") from None
-    if isinstance(loss, keras.losses.Loss):
-        unreduced = loss.call
-    elif callable(loss):
-        unreduced = loss
-    else:
-        raise TypeError(f"loss must be a Keras loss name, a keras.losses.Loss or a callable, "
-                        f"got {loss!r}")
-    cast_labels = isinstance(loss, keras.losses.Loss) or not callable(loss) or "sparse" not in name
-
-    def fn(y_true, y_pred):
-        if "sparse" not in name and cast_labels:
-            y_true = tf.cast(y_true, y_pred.dtype)
-        return unreduced(y_true, y_pred)
-
-    return fn, name
-
-
-def _accuracy_for(loss, y_rank, prediction):
-    name = _loss_name(loss).lower() if loss is not None else ""
-    from_logits = bool(getattr(loss, "get_config", lambda: {})().get("from_logits", False))
-    if "sparse" in name or (not name and y_rank == len(prediction.shape) - 1):
-        return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-    if "binary" in name or (not name and prediction.shape[-1] == 1):
-        return keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0 if from_logits else 0.5)
-    return keras.metrics.CategoricalAccuracy(name="accuracy")
-
-
-def _resolve_metrics(metrics, loss, y, prediction):
-    resolved = []
-    for metric in metrics or ():
-        if metric in ("accuracy", "acc"):
-            resolved.append(_accuracy_for(loss, y.ndim, prediction))
-        elif isinstance(metric, keras.metrics.Metric):
-            resolved.append(metric)
-        elif isinstance(metric, str):
-            try:
-                resolved.append(keras.metrics.get(metric))
-            except ValueError:
-                raise ValueError(f"unknown metric {metric!r}; use a Keras metric name, "
-                                 "a keras.metrics.Metric or a callable") from None
-            resolved[-1].name = metric
-        elif callable(metric):
-            resolved.append(keras.metrics.MeanMetricWrapper(metric, name=metric.__name__))
-        else:
-            raise TypeError(f"metrics must hold names, keras.metrics.Metric objects or callables, "
-                            f"got {metric!r}")
-    return resolved
-
-
-def _resolve_optimizer(optimizer, learning_rate):
-    if isinstance(optimizer, str):
-        try:
-            return keras.optimizers.get({"class_name": optimizer,
-                                         "config": {"learning_rate": learning_rate}})
-        except ValueError:
-            raise ValueError(f"unknown optimizer {optimizer!r}; use a Keras optimizer name such as "
-                             "'adam' or 'sgd', or a keras.optimizers.Optimizer") from None
-    if isinstance(optimizer, keras.optimizers.Optimizer):
-        return optimizer  # its own learning rate (and state, when reused) wins
-    raise TypeError(f"optimizer must be a name or a keras.optimizers.Optimizer, got {optimizer!r}")
-
-
-# -- data: shuffled, padded, stacked batches ----------------------------------------------------
-class _Batches:
-    """Cuts arrays into calls of `steps_per_call` stacked batches: x (N, batch, ...), weights (N, batch)."""
-
-    def __init__(self, xs, y, batch_size, steps_per_call):
-        self.xs, self.y, self.examples = xs, y, len(y)
-        self.batch_size = min(batch_size, self.examples)
-        self.steps = math.ceil(self.examples / self.batch_size)
-        self.steps_per_call = min(steps_per_call or DEFAULT_STEPS_PER_CALL, self.steps)
-
-    def calls(self, order):
-        """Yield (x list, y, weights, steps in this call); padding entries carry weight 0."""
-        per_call = self.steps_per_call * self.batch_size
-        total = math.ceil(self.steps / self.steps_per_call) * per_call
-        index = np.zeros(total, dtype=np.int64)
-        index[:self.examples] = order
-        weights = np.zeros(total, dtype=np.float32)
-        weights[:self.examples] = 1.0
-        shape = (-1, self.steps_per_call, self.batch_size)
-        xs = [a[index].reshape(shape + a.shape[1:]) for a in self.xs]
-        y = self.y[index].reshape(shape + self.y.shape[1:])
-        weights = weights.reshape(shape)
-        for call in range(len(weights)):
-            steps = min(self.steps_per_call, self.steps - call * self.steps_per_call)
-            yield [a[call] for a in xs], y[call], weights[call], steps
-
-
-def _state_inputs(model, num_x_inputs):
-    """Shapes and dtypes of the model's state inputs under the explicit-state contract."""
-    inputs = getattr(model, "inputs", None) or []
-    if len(inputs) <= num_x_inputs:
-        return []
-    outputs = _as_list(model.outputs)
-    specs = [(tuple(t.shape[1:]), t.dtype) for t in inputs[num_x_inputs:]]
-    if len(outputs) != 1 + len(specs):
-        raise ValueError(f"the model has {len(inputs)} inputs for {num_x_inputs} data input(s), so "
-                         f"{len(specs)} state input(s); it must then return 1 + {len(specs)} outputs "
-                         f"(prediction, final states), got {len(outputs)}")
-    if any(None in shape for shape, _ in specs):
-        raise ValueError(f"state inputs need a fixed shape besides the batch axis, got {specs}")
-    return specs
-
-
-def _element_weights(sample_weights, values, prediction):
-    """Broadcast per-sample weights (batch,) to the loss values, times the output's Keras mask."""
-    rank = len(values.shape)
-    weights = tf.reshape(sample_weights, [-1] + [1] * (rank - 1)) * tf.ones_like(values, tf.float32)
-    mask = getattr(prediction, "_keras_mask", None)
-    if mask is not None and len(mask.shape) == rank:
-        weights = weights * tf.cast(mask, tf.float32)
-    return weights
-
-
-# -- the compiled functions -------------------------------------------------------------------
-class _CompiledSteps:
-    """The XLA-compiled training and evaluation calls for one model, loss and optimizer."""
-
-    def __init__(self, model, loss_fn, metrics, optimizer=None, clip_norm=None, clip_value=None,
-                 tbptt_length=None, state_specs=(), jit_compile=True, fast_rnn=True, as_tuple=False):
-        self.fast_rnn = fast_rnn
-        self.as_tuple = as_tuple  # pass several data inputs as a tuple (as the caller gave them)
-        self.model, self.loss_fn, self.metrics, self.optimizer = model, loss_fn, metrics, optimizer
-        self.clip_norm, self.clip_value, self.tbptt_length = clip_norm, clip_value, tbptt_length
-        self.state_specs = list(state_specs)
-        self.variables = list(model.trainable_variables)
-        self.jit_compile = jit_compile
-        self.train_call = tf.function(self._train_call, jit_compile=jit_compile)
-        self.eval_call = tf.function(self._eval_call, jit_compile=jit_compile)
-
-    def _forward(self, x, states, training):
-        inputs = list(x) + list(states)
-        if len(inputs) == 1:
-            inputs = inputs[0]
-        elif self.as_tuple and not states:
-            inputs = tuple(inputs)
-        outputs = self.model(inputs, training=training)
-        if self.state_specs:
-            return outputs[0], list(outputs[1:])
-        return outputs, []
-
-    def _losses(self, y, prediction, weights):
-        values = tf.cast(self.loss_fn(y, prediction), tf.float32)  # (batch,) or (batch, time)
-        if len(values.shape) == 0:  # a callable that already averaged over the batch
-            return values * tf.reduce_sum(weights), tf.reduce_sum(weights), weights
-        element_weights = _element_weights(weights, values, prediction)
-        return tf.reduce_sum(values * element_weights), tf.reduce_sum(element_weights), element_weights
-
-    def _step(self, x, y, weights, states, carry):
-        """One optimizer step; carry = (ok, loss sum, weight sum, norm sum, updates, bad loss, bad norm)."""
-        ok, loss_total, weight_total, norm_total, updates, bad_loss, bad_norm = carry
-        with tf.GradientTape() as tape:
-            prediction, new_states = self._forward(x, states, training=True)
-            loss_sum, weight_sum, element_weights = self._losses(y, prediction, weights)
-            loss = loss_sum / tf.maximum(weight_sum, 1e-12)
-            if self.model.losses:  # weight regularizers and add_loss terms
-                loss += tf.add_n([tf.cast(term, tf.float32) for term in self.model.losses])
-        grads = tape.gradient(loss, self.variables)
-        grads = [tf.zeros_like(v) if g is None else tf.convert_to_tensor(g)
-                 for g, v in zip(grads, self.variables)]
-        grad_norm = tf.linalg.global_norm(grads)  # before clipping
-        finite = tf.math.is_finite(loss) & tf.math.is_finite(grad_norm)
-        if self.clip_value is not None:
-            grads = [tf.clip_by_value(g, -self.clip_value, self.clip_value) for g in grads]
-        if self.clip_norm is not None:
-            grads, _ = tf.clip_by_global_norm(grads, self.clip_norm)
-        apply = ok & finite
-
-        def update():
-            self.optimizer.apply(grads, self.variables)
-            for metric in self.metrics:
-                metric.update_state(y, prediction, sample_weight=element_weights)
-            return tf.constant(True)
-
-        tf.cond(apply, update, lambda: tf.constant(False))
-        first_bad = ok & ~finite
-        carry = (apply,
-                 loss_total + tf.where(apply, loss_sum, 0.0),
-                 weight_total + tf.where(apply, weight_sum, 0.0),
-                 norm_total + tf.where(apply, grad_norm, 0.0),
-                 updates + tf.cast(apply, tf.int32),
-                 tf.where(first_bad, loss, bad_loss),
-                 tf.where(first_bad, grad_norm, bad_norm))
-        return carry, [tf.stop_gradient(s) for s in new_states]
-
-    def _batch(self, x, y, weights, carry):
-        """All optimizer steps of one batch: one step, or one per truncated-BPTT window."""
-        batch = weights.shape[0]
-        states = [tf.zeros((batch,) + shape, dtype) for shape, dtype in self.state_specs]
-        k, length = self.tbptt_length, y.shape[1] if len(y.shape) > 1 else None
-        if k is None or k >= length:
-            return self._step(x, y, weights, states, carry)[0]
-        windows, rest = divmod(length, k)
-
-        def split(t):  # (batch, time, ...) -> (windows, batch, k, ...)
-            head = tf.reshape(t[:, :windows * k], (batch, windows, k) + tuple(t.shape[2:]))
-            return tf.transpose(head, [1, 0] + list(range(2, len(head.shape))))
-
-        x_windows, y_windows = [split(t) for t in x], split(y)
-
-        def body(j, states, carry):
-            carry, states = self._step([t[j] for t in x_windows], y_windows[j], weights, states, carry)
-            return j + 1, states, carry
-
-        _, states, carry = tf.while_loop(lambda j, states, carry: (j < windows) & carry[0], body,
-                                         (tf.constant(0), states, carry), maximum_iterations=windows)
-        if rest:
-            carry = self._step([t[:, windows * k:] for t in x], y[:, windows * k:], weights,
-                               states, carry)[0]
-        return carry
-
-    def _train_call(self, xs, y, weights, steps):
-        zero = tf.constant(0.0)
-        carry = (tf.constant(True), zero, zero, zero, tf.constant(0), zero, zero)
-
-        def body(i, carry):
-            return i + 1, self._batch([t[i] for t in xs], y[i], weights[i], carry)
-
-        _, carry = tf.while_loop(lambda i, carry: (i < steps) & carry[0], body,
-                                 (tf.constant(0), carry), maximum_iterations=weights.shape[0])
-        return carry
-
-    def _eval_call(self, xs, y, weights, steps):
-        def body(i, loss_total, weight_total):
-            batch = weights.shape[1]
-            states = [tf.zeros((batch,) + shape, dtype) for shape, dtype in self.state_specs]
-            prediction, _ = self._forward([t[i] for t in xs], states, training=False)
-            if self.loss_fn is None:
-                values = tf.zeros(tf.shape(prediction)[:-1])  # metrics average over the last axis
-                loss_sum, weight_sum = tf.constant(0.0), tf.constant(0.0)
-                element_weights = _element_weights(weights[i], values, prediction)
-            else:
-                loss_sum, weight_sum, element_weights = self._losses(y[i], prediction, weights[i])
-            for metric in self.metrics:
-                metric.update_state(y[i], prediction, sample_weight=element_weights)
-            return i + 1, loss_total + loss_sum, weight_total + weight_sum
-
-        zero = tf.constant(0.0)
-        return tf.while_loop(lambda i, *_: i < steps, body, (tf.constant(0), zero, zero),
-                             maximum_iterations=weights.shape[0])[1:]
-
-
-def _compiled_call(steps, name, args, history=None):
-    """Run `steps.<name>` (train_call or eval_call); return (results, whether it traced/compiled).
-
-    If XLA cannot compile the model, say so once and run without XLA (history.xla_used = False).
-    """
-    function = getattr(steps, name)
-    traces = function.experimental_get_tracing_count()
-    try:
-        with fast_loops(steps.model) if steps.fast_rnn else contextlib.nullcontext():
-            results = function(*args)
-    except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as error:
-        if not steps.jit_compile or "compil" not in str(error).lower():
-            raise
-        print(f"XLA could not compile this model ({str(error).splitlines()[0][:120]}); "
-              "running without XLA")
-        steps.jit_compile = False
-        steps.train_call = tf.function(steps._train_call, jit_compile=False)
-        steps.eval_call = tf.function(steps._eval_call, jit_compile=False)
-        with fast_loops(steps.model) if steps.fast_rnn else contextlib.nullcontext():
-            return getattr(steps, name)(*args), True
-    if history is not None:
-        history.xla_used = history.xla_used and steps.jit_compile
-    return results, function.experimental_get_tracing_count() != traces
-
-
-def _cached_steps(model, key, make):
-    """The model's compiled steps for these settings: a second `train`/`evaluate` call with the
-    same settings reuses them (no retracing, no XLA recompilation)."""
-    cache = model.__dict__.setdefault("_course_utils_compiled_steps", {})
-    key = key + (tuple(id(v) for v in model.trainable_variables),)
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
-
-
-def _key(value):
-    """Hashable identity of a loss, metric or optimizer argument (configs compared by value)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return tuple(_key(v) for v in value)
-    if isinstance(value, keras.losses.Loss):
-        try:
-            return (type(value), repr(sorted(value.get_config().items())))
-        except Exception:  # an unserializable custom loss: compare by identity
-            return id(value)
-    return id(value)
 
 
 def _run_evaluation(steps, batches, history=None):
@@ -462,7 +164,7 @@ def _run_evaluation(steps, batches, history=None):
         metric.reset_state()
     loss_total = weight_total = 0.0
     for x, y, weights, count in batches.calls(np.arange(batches.examples)):
-        (loss_sum, weight_sum), _ = _compiled_call(steps, "eval_call",
+        (loss_sum, weight_sum), _ = compiled_call(steps, "eval_call",
                                                    (x, y, weights, tf.constant(count)), history)
         loss_total, weight_total = loss_total + float(loss_sum), weight_total + float(weight_sum)
     results = {} if steps.loss_fn is None else {"loss": loss_total / max(weight_total, 1e-12)}
@@ -474,7 +176,7 @@ def _prepare(model, x, y, loss, metrics, what="x"):
     """Arrays, state specs and resolved metrics; one eager call on two examples builds the model."""
     xs, y, dataset_batch_size = _as_arrays(x, y, what)
     xs, y = [_float32(a) for a in xs], _float32(y)
-    state_specs = _state_inputs(model, len(xs))
+    state_specs = state_input_specs(model, len(xs))
     sample = [a[:2] for a in xs] + [np.zeros((min(2, len(y)),) + shape, str(dtype))
                                     for shape, dtype in state_specs]
     if len(sample) == 1:
@@ -483,7 +185,7 @@ def _prepare(model, x, y, loss, metrics, what="x"):
         sample = tuple(sample)
     prediction = model(sample, training=False)
     prediction = prediction[0] if state_specs else prediction
-    return xs, y, state_specs, _resolve_metrics(metrics, loss, y, prediction), dataset_batch_size
+    return xs, y, state_specs, resolve_metrics(metrics, loss, y, prediction), dataset_batch_size
 
 
 def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metrics=("accuracy",),
@@ -534,11 +236,18 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
     tbptt_length = _positive_int("tbptt_length", tbptt_length, allow_none=True)
     steps_per_call = _positive_int("steps_per_call", steps_per_call, allow_none=True)
     log_every = _positive_int("log_every", log_every, allow_none=True)
-    clip_norm, clip_value = _positive_float("clip_norm", clip_norm), _positive_float("clip_value", clip_value)
+    clip_norm = _positive_float("clip_norm", clip_norm)
+    clip_value = _positive_float("clip_value", clip_value)
     learning_rate = _positive_float("learning_rate", learning_rate)
     if loss is None:
         raise ValueError("loss is required, got None")
-    loss_fn, _ = _resolve_loss(loss)
+    if validation_data is not None and not isinstance(validation_data, tf.data.Dataset):
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("validation_data must be (x_val, y_val) or a Dataset, got "
+                             f"{type(validation_data).__name__} of length "
+                             f"{_length(validation_data)}")
+        validation_data = tuple(validation_data)
+    loss_fn, _ = resolve_loss(loss)
     xs, y, state_specs, train_metrics, dataset_batch_size = _prepare(model, x, y, loss, metrics)
     batch_size = dataset_batch_size or batch_size
     if tbptt_length is not None:
@@ -551,12 +260,12 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
         if len(lengths) != 1 or None in lengths:
             raise ValueError("tbptt_length needs every input and y to have the same time axis 1, "
                              f"got shapes {[a.shape for a in xs]} and {y.shape}")
-    batches = _Batches(xs, y, batch_size, steps_per_call)
-    settings = (_key(loss), _key(metrics), bool(jit_compile), bool(fast_rnn), tuple(state_specs),
-                isinstance(x, tuple))
-    steps = _cached_steps(model, ("train", _key(optimizer), clip_norm, clip_value, tbptt_length)
-                          + settings, lambda: _CompiledSteps(
-        model, loss_fn, train_metrics, _resolve_optimizer(optimizer, learning_rate), clip_norm,
+    batches = Batches(xs, y, batch_size, steps_per_call)
+    settings = (settings_key(loss), settings_key(metrics), bool(jit_compile), bool(fast_rnn),
+                tuple(state_specs), isinstance(x, tuple))
+    steps = cached_steps(model, ("train", settings_key(optimizer), clip_norm, clip_value,
+                                 tbptt_length) + settings, lambda: CompiledSteps(
+        model, loss_fn, train_metrics, resolve_optimizer(optimizer, learning_rate), clip_norm,
         clip_value, tbptt_length, state_specs, jit_compile, fast_rnn, isinstance(x, tuple)))
     if not steps.optimizer.built:
         steps.optimizer.build(steps.variables)
@@ -564,21 +273,15 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
         steps.optimizer.learning_rate = learning_rate
     validation = None
     if validation_data is not None:
-        if not isinstance(validation_data, tf.data.Dataset):
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be (x_val, y_val) or a Dataset, got "
-                                 f"{type(validation_data).__name__} of length "
-                                 f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}")
-            validation_data = tuple(validation_data)
         val_x, val_y = (validation_data, None) if isinstance(validation_data, tf.data.Dataset) \
             else validation_data
         val_xs, val_y, _, val_metrics, _ = _prepare(model, val_x, val_y, loss, metrics,
                                                     "validation x")
-        validation = (_cached_steps(model, ("eval",) + settings[:-1] + (isinstance(val_x, tuple),),
-                                    lambda: _CompiledSteps(
+        validation = (cached_steps(model, ("eval",) + settings[:-1] + (isinstance(val_x, tuple),),
+                                    lambda: CompiledSteps(
             model, loss_fn, val_metrics, state_specs=state_specs, jit_compile=jit_compile,
             fast_rnn=fast_rnn, as_tuple=isinstance(val_x, tuple))),
-                      _Batches(val_xs, val_y, batch_size, None))
+                      Batches(val_xs, val_y, batch_size, None))
 
     history = TrainingHistory()
     history.xla_used = bool(jit_compile)
@@ -594,7 +297,7 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
         order = rng.permutation(batches.examples) if shuffle else np.arange(batches.examples)
         for x_call, y_call, w_call, count in batches.calls(order):
             start = time.perf_counter()
-            results, traced = _compiled_call(steps, "train_call",
+            results, traced = compiled_call(steps, "train_call",
                                              (x_call, y_call, w_call, tf.constant(count)), history)
             ok, loss_sum, weight_sum, norm_sum, updates, bad_loss, bad_norm = (
                 np.asarray(r) for r in results)
@@ -610,8 +313,9 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
             updates_in_epoch += updates
             history.steps += updates
             if not ok:
-                history.diverged = _divergence_message(history.steps + 1, epoch + 1, float(bad_loss),
-                                                       float(bad_norm), steps.optimizer, clip_norm)
+                history.diverged = _divergence_message(
+                    history.steps + 1, epoch + 1, float(bad_loss), float(bad_norm),
+                    steps.optimizer, clip_norm)
                 break
         if updates_in_epoch:
             values = {"loss": loss_total / max(weight_total, 1e-12)}
@@ -646,12 +350,12 @@ def _divergence_message(step, epoch, loss, grad_norm, optimizer, clip_norm):
               "gradient clipping (clip_norm=1.0) or a lower learning rate")
     rate = f" (learning rate {learning_rate:.4g})" if learning_rate is not None else ""
     return (f"Training stopped at step {step} (epoch {epoch}): loss {loss:.4g}, gradient norm "
-            f"{grad_norm:.4g} is not finite. The update of that step was not applied. Likely cause: "
-            f"exploding gradients{rate}; try {advice}.")
+            f"{grad_norm:.4g} is not finite. The update of that step was not applied. Likely "
+            f"cause: exploding gradients{rate}; try {advice}.")
 
 
-def evaluate(model, x, y=None, *, loss=None, metrics=("accuracy",), batch_size=DEFAULT_EVAL_BATCH_SIZE,
-             jit_compile=True, fast_rnn=True):
+def evaluate(model, x, y=None, *, loss=None, metrics=("accuracy",),
+             batch_size=DEFAULT_EVAL_BATCH_SIZE, jit_compile=True, fast_rnn=True):
     """Evaluate `model` on `(x, y)` with the same compiled machinery as `train`.
 
     Args:
@@ -667,12 +371,12 @@ def evaluate(model, x, y=None, *, loss=None, metrics=("accuracy",), batch_size=D
         dict name -> float, e.g. `{"loss": 0.41, "accuracy": 0.87}`.
     """
     batch_size = _positive_int("batch_size", batch_size)
-    loss_fn, _ = _resolve_loss(loss)
+    loss_fn, _ = resolve_loss(loss)
     xs, y, state_specs, eval_metrics, dataset_batch_size = _prepare(model, x, y, loss, metrics)
     batch_size = dataset_batch_size or batch_size
-    settings = (_key(loss), _key(metrics), bool(jit_compile), bool(fast_rnn), tuple(state_specs),
-                isinstance(x, tuple))
-    steps = _cached_steps(model, ("eval",) + settings, lambda: _CompiledSteps(
+    settings = (settings_key(loss), settings_key(metrics), bool(jit_compile), bool(fast_rnn),
+                tuple(state_specs), isinstance(x, tuple))
+    steps = cached_steps(model, ("eval",) + settings, lambda: CompiledSteps(
         model, loss_fn, eval_metrics, state_specs=state_specs, jit_compile=jit_compile,
         fast_rnn=fast_rnn, as_tuple=isinstance(x, tuple)))
-    return _run_evaluation(steps, _Batches(xs, y, batch_size, None))
+    return _run_evaluation(steps, Batches(xs, y, batch_size, None))

@@ -10,3 +10,7 @@ Exercises are grouped by part of the course, one module each; all names are re-e
 from course_utils.check.core import CheckResult, call_with_time_limit  # noqa: F401
 from course_utils.check.welcome import *  # noqa: E402,F401,F403
 from course_utils.check.foundations import *  # noqa: E402,F401,F403
+from course_utils.check.architectures import *  # noqa: E402,F401,F403
+from course_utils.check.gated import *  # noqa: E402,F401,F403
+from course_utils.check.decoding import *  # noqa: E402,F401,F403
+from course_utils.check.seq2seq import *  # noqa: E402,F401,F403

@@ -11,13 +11,14 @@ Example:
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["plot_history"]
 
 Y_LABELS = {
     "loss": "loss",
     "accuracy": "accuracy (fraction correct)",
-    "grad_norm": "gradient norm (global, before clipping)",
+    "grad_norm": "gradient norm (before clipping)",
     "perplexity": "perplexity",
 }
 LOG_SCALE = {"grad_norm"}
@@ -78,11 +79,13 @@ def plot_history(history, metrics=None, *, axes=None, label=None, title=None, lo
             curve = np.asarray(values[key], dtype=float)
             epochs = np.arange(1, len(curve) + 1)
             text = f"{label}, {suffix}" if label else suffix
-            (line,) = ax.plot(epochs, curve, style, color=color, marker="o", markersize=3, label=text)
+            (line,) = ax.plot(epochs, curve, style, color=color, marker="o", markersize=3,
+                              label=text)
             color = line.get_color()
             if diverged and key == name:
                 ax.plot(epochs[-1], curve[-1], "x", color="red", markersize=10, mew=2)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(Y_LABELS.get(name, name))
         if name in log_scale:
             ax.set_yscale("log")

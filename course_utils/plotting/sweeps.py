@@ -1,0 +1,218 @@
+"""Figures for the long-memory experiments of notebooks 05-07: accuracy by lag, sweeps over T,
+a comparison of remedies against a baseline, and Hopfield patterns.
+
+    accuracy_by_lag          the numbers behind `plot_accuracy_by_lag`: accuracy per lag bin
+    plot_accuracy_by_lag     one line per model: test accuracy against the lag (steps to remember)
+    plot_length_sweep        accuracy and training time per step against the sequence length T
+    plot_remedy_comparison   horizontal bars: one score per remedy, the baseline and chance marked
+    plot_binary_patterns     ±1 patterns (e.g. a Hopfield network's stored, cue, recalled) as images
+
+Example:
+    correct = predictions == task.targets                       # (examples,) bool
+    plot_accuracy_by_lag({"LSTM": correct}, task.lags, chance=task.chance)
+    plot_length_sweep(rows)     # rows: [{"model": "GRU", "length": 50, "accuracy": 1.0,
+                                #         "seconds_per_step": 0.004, "parameters": 4356}, ...]
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["accuracy_by_lag", "plot_accuracy_by_lag", "plot_binary_patterns", "plot_length_sweep",
+           "plot_remedy_comparison"]
+
+
+def accuracy_by_lag(correct, lags, bins=4):
+    """Accuracy in equal-width bins of the lag.
+
+    Args:
+        correct: (examples,) booleans (or 0/1), one per test sequence.
+        lags: (examples,) integers, the steps each sequence had to remember (`LongMemoryTask.lags`).
+        bins: number of equal-width bins between 1 and the largest lag, or an increasing
+            sequence of bin edges (a bin holds lags in (edge_i, edge_i+1]).
+
+    Returns:
+        `(edges, accuracies)`: edges (bins + 1,) and accuracies (bins,), NaN for an empty bin.
+    """
+    correct = np.asarray(correct, dtype=np.float64)
+    lags = np.asarray(lags)
+    if correct.ndim != 1 or correct.shape != lags.shape:
+        raise ValueError(f"correct and lags must be 1-D arrays of the same length, got shapes "
+                         f"{correct.shape} and {lags.shape}")
+    if correct.size == 0:
+        raise ValueError("correct and lags are empty; give one entry per test sequence")
+    if np.isscalar(bins):
+        if isinstance(bins, bool) or int(bins) != bins or bins < 1:
+            raise ValueError(f"bins must be a positive integer or a list of edges, got {bins!r}")
+        edges = np.linspace(0, lags.max(), int(bins) + 1)
+    else:
+        edges = np.asarray(bins, dtype=np.float64)
+        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+            raise ValueError(f"bin edges must be an increasing sequence of at least 2 numbers, got {bins!r}")
+    accuracies = np.full(edges.size - 1, np.nan)
+    for i, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+        selected = (lags > low) & (lags <= high)
+        if selected.any():
+            accuracies[i] = correct[selected].mean()
+    return edges, accuracies
+
+
+def plot_accuracy_by_lag(correct_by_model, lags, chance=None, bins=4, ax=None, title=None):
+    """Test accuracy against the lag, one line per model.
+
+    Args:
+        correct_by_model: dict model name -> (examples,) booleans (prediction right or not).
+        lags: (examples,) lags of the test sequences, shared by every model.
+        chance: optional accuracy of guessing, drawn as a dotted line.
+        bins: as in `accuracy_by_lag`.
+        ax: matplotlib axes to draw on (a new figure by default).
+        title: optional axes title.
+
+    Returns:
+        The axes.
+    """
+    if not correct_by_model:
+        raise ValueError("correct_by_model is empty; expected a dict model name -> booleans")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.0, 3.3))
+    for index, (name, correct) in enumerate(correct_by_model.items()):
+        edges, accuracies = accuracy_by_lag(correct, lags, bins)
+        centres = (edges[:-1] + edges[1:]) / 2
+        ax.plot(centres, accuracies, "o-", color=f"C{index}", label=name)
+    if chance is not None:
+        ax.axhline(chance, color="0.5", ls=":", lw=1, label=f"chance ({chance:.2f})")
+    ax.set_xlabel("lag: steps between the symbol and the query")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8, loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+_SWEEP_KEYS = ("model", "length", "accuracy", "seconds_per_step", "parameters")
+
+
+def plot_length_sweep(rows, chance=None, title=None):
+    """Two panels from one sweep: accuracy against T, and training time per step against T.
+
+    Args:
+        rows: list of dicts with keys model, length, accuracy, seconds_per_step (None allowed:
+            not drawn) and parameters, one per (model, length) run.
+        chance: optional chance accuracy, drawn as a dotted line in the left panel.
+        title: optional figure title.
+
+    Returns:
+        The matplotlib Figure (two axes: accuracy, milliseconds per step).
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows is empty; expected one dict per (model, length) run")
+    for row in rows:
+        missing = [key for key in _SWEEP_KEYS if key not in row]
+        if missing:
+            raise ValueError(f"sweep row {row!r} lacks {missing}; each row needs {list(_SWEEP_KEYS)}")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.5))
+    models = list(dict.fromkeys(row["model"] for row in rows))
+    styles = [dict(marker=marker, ls=line, ms=size) for marker, line, size in
+              (("o", "-", 9), ("s", "--", 7), ("^", ":", 6), ("D", "-.", 5))]
+    for index, model in enumerate(models):
+        style = styles[index % len(styles)]
+        mine = sorted((row for row in rows if row["model"] == model), key=lambda row: row["length"])
+        lengths = [row["length"] for row in mine]
+        label = f"{model} ({mine[0]['parameters']:,} parameters)"
+        left.plot(lengths, [row["accuracy"] for row in mine], color=f"C{index}", label=label, **style)
+        timed = [(row["length"], 1000 * row["seconds_per_step"]) for row in mine
+                 if row["seconds_per_step"] is not None]
+        if timed:
+            right.plot(*zip(*timed), color=f"C{index}", label=model, **style)
+    if chance is not None:
+        left.axhline(chance, color="0.5", ls=":", lw=1, label=f"chance ({chance:.2f})")
+    left.set_xlabel("sequence length T (steps)")
+    left.set_ylabel("test accuracy")
+    left.set_ylim(-0.02, 1.02)
+    left.legend(fontsize=8, loc="lower left")
+    right.set_xlabel("sequence length T (steps)")
+    right.set_ylabel("training time per step (ms)")
+    right.set_ylim(bottom=0)
+    right.legend(fontsize=8, loc="best")
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_remedy_comparison(scores, baseline=None, chance=None, xlabel="test accuracy", ax=None,
+                           title=None):
+    """Horizontal bars, one per remedy, the baseline's bar grey and its score a dashed line.
+
+    Args:
+        scores: dict remedy name -> score (in display order, top to bottom).
+        baseline: optional name (a key of `scores`) of the model the others are compared with.
+        chance: optional chance score, drawn as a dotted line.
+        xlabel: what the score is.
+        ax: matplotlib axes (a new figure by default).
+        title: optional axes title.
+
+    Returns:
+        The axes.
+    """
+    if not scores:
+        raise ValueError("scores is empty; expected a dict remedy name -> score")
+    if baseline is not None and baseline not in scores:
+        raise ValueError(f"baseline {baseline!r} is not one of the remedies {list(scores)}")
+    names = list(scores)
+    values = [float(scores[name]) for name in names]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 0.45 * len(names) + 1.2), layout="constrained")
+    colors = ["0.6" if name == baseline else f"C{i}" for i, name in enumerate(names)]
+    positions = np.arange(len(names))[::-1]
+    ax.barh(positions, values, color=colors)
+    for position, value in zip(positions, values):
+        ax.text(value + 0.01, position, f"{value:.2f}", va="center", fontsize=8)
+    ax.set_yticks(positions)
+    ax.set_yticklabels(names)
+    if baseline is not None:
+        ax.axvline(scores[baseline], color="0.3", ls="--", lw=1, label=f"{baseline}")
+    if chance is not None:
+        ax.axvline(chance, color="0.5", ls=":", lw=1, label=f"chance ({chance:.2f})")
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(0, max(1.0, max(values) * 1.12))
+    if baseline is not None or chance is not None:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_binary_patterns(patterns, shape, title=None):
+    """Draw ±1 patterns side by side as black-and-white images.
+
+    Args:
+        patterns: dict caption -> (N,) array of ±1 (or 0/1), e.g. stored, cue and recalled.
+        shape: (rows, columns) with rows * columns = N, the image layout of one pattern.
+        title: optional figure title.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    if not patterns:
+        raise ValueError("patterns is empty; expected a dict caption -> (N,) array")
+    rows, columns = (int(v) for v in shape)
+    arrays = {}
+    for caption, pattern in patterns.items():
+        pattern = np.asarray(pattern)
+        if pattern.ndim != 1 or pattern.size != rows * columns:
+            raise ValueError(f"pattern {caption!r} has shape {pattern.shape}; expected ({rows * columns},) "
+                             f"to draw it as {rows} x {columns}")
+        arrays[caption] = pattern.reshape(rows, columns)
+    figure, axes = plt.subplots(1, len(arrays), figsize=(2.6 * len(arrays), 2.6 * rows / columns + 0.6),
+                                squeeze=False)
+    for ax, (caption, image) in zip(axes[0], arrays.items()):
+        ax.imshow(image, cmap="gray_r", vmin=min(image.min(), -1), vmax=1, interpolation="nearest")
+        ax.set_title(caption, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure

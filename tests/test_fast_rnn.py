@@ -1,0 +1,119 @@
+"""course_utils.fast_rnn: the batched-BPTT loop against keras.layers.RNN's own loop (outputs, states
+and gradients with the same cell and weights, with and without XLA), its fallbacks, and saving."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_utils import cells
+from course_utils.fast_rnn import FastRNN, fast_loops, uses_fast_loop
+
+RNG = np.random.default_rng(0)
+INPUTS = RNG.normal(size=(3, 6, 5)).astype("float32")  # (batch, time, features)
+CELLS = {
+    "course SimpleRNN": lambda: cells.SimpleRNNCell(4),
+    "course LSTM": lambda: cells.LSTMCell(4),
+    "course GRU": lambda: cells.GRUCell(4),
+    "keras LSTM": lambda: keras.layers.LSTMCell(4),
+    "keras GRU": lambda: keras.layers.GRUCell(4),
+}
+
+
+def weights_like(tensor):
+    """Fixed, distinct weights so that every output element gets its own gradient."""
+    return tf.cos(tf.reshape(tf.range(tf.size(tensor), dtype=tensor.dtype), tensor.shape))
+
+
+def outputs_and_gradients(layer, inputs, initial_state=None, jit_compile=False):
+    """Outputs of `layer` and gradients of a random projection of them w.r.t. weights and inputs."""
+    def run():
+        inputs_tensor = tf.constant(inputs)
+        with tf.GradientTape() as tape:
+            tape.watch(inputs_tensor)
+            outputs = layer(inputs_tensor, initial_state=initial_state)
+            outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+            loss = sum(tf.reduce_sum(o * weights_like(o)) for o in outputs)
+        return outputs, tape.gradient(loss, layer.trainable_variables + [inputs_tensor])
+
+    return tf.function(run, jit_compile=True)() if jit_compile else run()
+
+
+def twin_layers(make_cell, **kwargs):
+    reference = keras.layers.RNN(make_cell(), **kwargs)
+    fast = FastRNN(make_cell(), **kwargs)
+    reference(INPUTS)
+    fast(INPUTS)
+    fast.set_weights([RNG.normal(scale=0.5, size=w.shape).astype("float32")
+                      for w in reference.get_weights()])
+    reference.set_weights(fast.get_weights())
+    return reference, fast
+
+
+class TestSameAsKerasLoop:
+    @pytest.mark.parametrize("name", list(CELLS))
+    @pytest.mark.parametrize("go_backwards", [False, True])
+    def test_outputs_states_and_gradients(self, name, go_backwards):
+        reference, fast = twin_layers(CELLS[name], return_sequences=True, return_state=True,
+                                      go_backwards=go_backwards)
+        assert uses_fast_loop(fast, INPUTS.shape)
+        expected_out, expected_grad = outputs_and_gradients(reference, INPUTS)
+        out, grad = outputs_and_gradients(fast, INPUTS, jit_compile=True)
+        for a, b in zip(out + grad, expected_out + expected_grad):
+            np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-5)
+
+    @pytest.mark.parametrize("name", ["course LSTM", "course GRU"])
+    def test_last_output_and_initial_state(self, name):
+        reference, fast = twin_layers(CELLS[name], return_state=True)
+        states = [RNG.normal(size=(3, 4)).astype("float32") for _ in reference.state_size]
+        expected_out, expected_grad = outputs_and_gradients(reference, INPUTS, states)
+        out, grad = outputs_and_gradients(fast, INPUTS, states)
+        for a, b in zip(out + grad, expected_out + expected_grad):
+            np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-5)
+
+    def test_fast_loops_patches_plain_rnn_inside_a_model_and_restores_it(self):
+        reference, _ = twin_layers(CELLS["course LSTM"], return_sequences=True)
+        model = keras.Sequential([keras.Input((6, 5)), reference])
+        expected = model(INPUTS)
+        with fast_loops(model) as patched:
+            assert patched == [reference] and "inner_loop" in vars(reference)
+            np.testing.assert_allclose(model(INPUTS), expected, atol=1e-5)
+        assert "inner_loop" not in vars(reference)
+
+
+class TestFallbacks:
+    def test_other_cells_masks_and_recurrent_dropout_use_keras_loop(self):
+        relu = FastRNN(cells.SimpleRNNCell(4, activation="relu"))
+        override = FastRNN(cells.LSTMCell(4, forget_gate_override=0.0))
+        classic_gru = FastRNN(cells.GRUCell(4, reset_after=False))
+        dropped = FastRNN(cells.LSTMCell(4, recurrent_dropout=0.5))
+        plain = FastRNN(cells.LSTMCell(4))
+        for layer in (relu, override, classic_gru):
+            assert not uses_fast_loop(layer, (3, 6, 5))
+        assert not uses_fast_loop(dropped, (3, 6, 5), training=True)
+        assert uses_fast_loop(dropped, (3, 6, 5), training=False)
+        assert not uses_fast_loop(plain, (3, 6, 5), mask=np.ones((3, 6), bool))
+        assert not uses_fast_loop(plain, (3, None, 5))
+
+    def test_fallback_results_equal_keras(self):
+        reference, fast = twin_layers(lambda: cells.GRUCell(4, reset_after=False),
+                                      return_sequences=True)
+        np.testing.assert_allclose(fast(INPUTS), reference(INPUTS), atol=1e-6)
+
+    def test_input_dropout_uses_the_cells_mask(self):
+        reference, fast = twin_layers(lambda: cells.LSTMCell(4, dropout=0.5, seed=3),
+                                      return_sequences=True)
+        # same seed state: the two cells draw the same mask
+        fast.cell.seed_generator.state.assign(reference.cell.seed_generator.state)
+        np.testing.assert_allclose(fast(INPUTS, training=True), reference(INPUTS, training=True),
+                                   atol=1e-5)
+
+
+class TestSaving:
+    def test_keras_round_trip(self, tmp_path):
+        model = keras.Sequential([keras.Input((6, 5)),
+                                  FastRNN(cells.GRUCell(4), return_sequences=True)])
+        path = tmp_path / "fast.keras"
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        assert isinstance(loaded.layers[0], FastRNN)
+        np.testing.assert_allclose(loaded(INPUTS), model(INPUTS), atol=1e-6)
