@@ -148,6 +148,11 @@ def _as_arrays(x, y, what="x"):
         if a.ndim == 0 or len(a) != len(y):
             raise ValueError(f"{what}[{i}] has {a.shape[0] if a.ndim else 0} examples but y has "
                              f"{len(y)}: shapes {a.shape} and {y.shape} must agree on axis 0")
+    for name, a in [*((f"{what}[{i}]", a) for i, a in enumerate(xs)), ("y", y)]:
+        if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all():
+            bad = int(np.size(a) - np.isfinite(a).sum())
+            raise ValueError(f"{name} contains {bad} NaN or Inf value(s); expected finite numbers "
+                             f"(check how the data was made or normalised)")
     return xs, y, None
 
 
