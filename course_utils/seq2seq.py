@@ -31,8 +31,6 @@ The public pieces:
 References: Sutskever, Vinyals & Le (2014) and Cho et al. (2014) for encoder-decoder models;
 Bengio et al. (2015), "Scheduled sampling for sequence prediction with recurrent neural networks".
 """
-import math
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -111,6 +109,9 @@ class MaskedSequenceLoss(keras.losses.Loss):
         return token_losses(y_true, y_pred) * real
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if sample_weight is not None:
+            raise ValueError("MaskedSequenceLoss weights tokens by the padding mask of y_true; "
+                             f"sample_weight is not supported, got {type(sample_weight).__name__}")
         if self.reduction in (None, "none"):
             return self.call(y_true, y_pred)
         return masked_sequence_loss(y_true, y_pred, self.pad_id)
