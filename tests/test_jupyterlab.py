@@ -98,17 +98,24 @@ def browser(lab):
         chromium.close()
 
 
-def _open(browser, lab, name):
+def _open(browser, lab, name, wait_for_kernel=True):
     base, _ = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+    # A workspace of its own, reset: JupyterLab would otherwise reopen the notebooks of earlier tests.
+    page.goto(f"{base}/lab/workspaces/test-{Path(name).stem}/tree/{name}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    if not wait_for_kernel:
+        return page
     # The kernel is ready when the toolbar's status says so through the app's session context.
     page.wait_for_function(
         "() => { const w = window.jupyterapp.shell.currentWidget;"
         " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
         " && w.sessionContext.session.kernel.status === 'idle'; }", timeout=90_000)
     return page
+
+
+def code_cells_in(name):
+    return sum(cell["cell_type"] == "code" for cell in json.loads((ROOT / "notebooks" / name).read_text())["cells"])
 
 
 def _errors_and_images(notebook):
@@ -157,7 +164,9 @@ def test_run_all_cells_in_jupyterlab(browser, lab, name):
 
 @pytest.mark.parametrize("name", [name for name in _course_notebooks() if name not in RUN_END_TO_END])
 def test_notebook_opens_and_renders_stored_outputs(browser, lab, name):
-    page = _open(browser, lab, name)
+    page = _open(browser, lab, name, wait_for_kernel=False)
+    page.wait_for_function(f"() => document.querySelectorAll('.jp-CodeCell').length >= {code_cells_in(name)}",
+                           timeout=60_000)
     stored = json.loads((ROOT / "notebooks" / name).read_text())
     _, images = _errors_and_images(stored)
     outputs = sum(len(cell.get("outputs", [])) for cell in stored["cells"])
