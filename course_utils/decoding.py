@@ -470,5 +470,6 @@ def strip_special(tokens, lengths, end_id):
     """
     tokens, lengths = np.asarray(tokens), np.asarray(lengths)
     if tokens.ndim != 2 or lengths.shape != tokens.shape[:1]:
-        raise ValueError(f"expected tokens (batch, max_length) and lengths (batch,), got {tokens.shape} and {lengths.shape}")
+        raise ValueError(f"expected tokens (batch, max_length) and lengths (batch,), "
+                         f"got {tokens.shape} and {lengths.shape}")
     return [[int(x) for x in row[:n] if x != end_id] for row, n in zip(tokens, lengths)]

@@ -145,7 +145,8 @@ class TransformerEncoderLayer(keras.layers.Layer):
 
     def build(self, input_shape):
         if len(input_shape) != 3 or input_shape[-1] != self.units:
-            raise ValueError(f"{self.name}: expected inputs (batch, T, units={self.units}), got shape {tuple(input_shape)}")
+            raise ValueError(f"{self.name}: expected inputs (batch, T, units={self.units}), "
+                             f"got shape {tuple(input_shape)}")
         self.attention.build(input_shape, input_shape)
         self.attention_norm.build(input_shape)
         self.feed_forward_hidden.build(input_shape)

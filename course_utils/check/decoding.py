@@ -120,7 +120,8 @@ def sequential_operations(answer, sequence_length=50):
     """Steps that must run one after another for one layer: {"rnn": ..., "self_attention": ...}."""
     exercise = "sequential_operations"
     if not isinstance(answer, dict) or set(answer) != {"rnn", "self_attention"}:
-        return report(exercise, False, f"answer with a dict with the keys 'rnn' and 'self_attention', got {answer!r:.60}")
+        return report(exercise, False,
+                      f"answer with a dict with the keys 'rnn' and 'self_attention', got {answer!r:.60}")
     for key in ("rnn", "self_attention"):
         failure = _integer(f"{exercise}[{key!r}]", answer[key])
         if failure is not None:

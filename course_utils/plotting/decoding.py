@@ -114,7 +114,7 @@ def plot_positional_encoding(encoding, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
     image = ax.imshow(np.asarray(encoding).T, aspect="auto", cmap="RdBu", vmin=-1, vmax=1, origin="lower")
-    ax.set(xlabel="position p", ylabel="dimension", title="Sinusoidal positional encoding")
+    ax.set(xlabel="position p", ylabel="dimension (even: sin, odd: cos)", title="Sinusoidal positional encoding")
     ax.grid(False)
     plt.colorbar(image, ax=ax, fraction=0.04)
     return ax
