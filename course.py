@@ -55,12 +55,30 @@ def run_in_venv(args):
     return subprocess.run([str(PYTHON), *args], cwd=ROOT, env={**os.environ, **QUIET_ENV}).returncode
 
 
+def run_tests(extra, notebooks=True):
+    """Each unit-test module in a process of its own, then every notebook under nbval.
+
+    One process per module keeps memory flat: TensorFlow keeps every XLA program it compiled
+    alive for the life of the process, and hundreds of small compiled models add up to gigabytes.
+    """
+    failed = []
+    for module in sorted((ROOT / "tests").glob("test_*.py")):
+        print(f"\n=== {module.relative_to(ROOT)}", flush=True)
+        if run_in_venv(["-m", "pytest", str(module.relative_to(ROOT)), "-q", *extra]) not in (0, 5):
+            failed.append(module.name)
+    if notebooks:
+        print("\n=== notebooks under nbval (strict)", flush=True)
+        if run_in_venv(["-m", "pytest", "notebooks", "--nbval", "--nbval-sanitize-with",
+                        "tests/nbval_sanitize.cfg", "--nbval-current-env", *extra]) != 0:
+            failed.append("notebooks")
+    print("\nFAILED: " + ", ".join(failed) if failed else "\nAll tests passed.")
+    return 1 if failed else 0
+
+
 COMMANDS = {
     "run": lambda extra: run_in_venv(["scripts/run_course.py", *extra]),
-    "test": lambda extra: run_in_venv(["-m", "pytest", "tests", "notebooks", "--nbval",
-                                       "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-                                       "--nbval-current-env", *extra]),
-    "unit": lambda extra: run_in_venv(["-m", "pytest", "tests", *extra]),
+    "test": lambda extra: run_tests(extra),
+    "unit": lambda extra: run_tests(extra, notebooks=False),
     "lab": lambda extra: run_in_venv(["-m", "jupyter", "lab", "--notebook-dir", "notebooks", *extra]),
     "record": lambda extra: run_in_venv(["scripts/record_notebooks.py", *extra]),
 }

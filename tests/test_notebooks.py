@@ -113,7 +113,7 @@ class TestSkeleton:
 
 
 def comparable_outputs(notebook):
-    """Outputs as nbval compares them: no stderr, no images, sanitized text, ignored cells left out."""
+    """Outputs as nbval compares them: streams coalesced, no stderr, no images, sanitized, ignored cells left out."""
     patterns = re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE_FILE.read_text(), flags=re.MULTILINE)
     result = []
     for cell in code_cells(notebook):
@@ -127,7 +127,7 @@ def comparable_outputs(notebook):
             for regex, replacement in patterns:
                 text = re.sub(regex, replacement, text)
             texts.append(text)
-        result.append(texts)
+        result.append("".join(texts))  # a stream may arrive in one message or several: compare the text
     return result
 
 
