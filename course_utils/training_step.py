@@ -62,10 +62,8 @@ def resolve_loss(loss):
     else:
         raise TypeError(f"loss must be a Keras loss name, a keras.losses.Loss or a callable, "
                         f"got {loss!r}")
-    cast_labels = isinstance(loss, keras.losses.Loss) or not callable(loss) or "sparse" not in name
-
     def fn(y_true, y_pred):
-        if "sparse" not in name and cast_labels:
+        if "sparse" not in name:  # Keras casts labels to the loss dtype too; sparse ones stay ints
             y_true = tf.cast(y_true, y_pred.dtype)
         return unreduced(y_true, y_pred)
 
