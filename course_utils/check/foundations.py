@@ -16,6 +16,7 @@ import numpy as np
 
 from course_utils.check import core
 from course_utils.check.core import StudentCodeError, as_array, report
+from course_utils.check.core import run_student_function as _run, student_array as _array
 
 __all__ = ["parameter_count", "design_patterns", "unroll", "rnn_step", "perplexity",
            "temperature_softmax", "bptt_gradient", "numerical_gradient", "gradient_decay",
@@ -31,29 +32,6 @@ GRADIENT_DECAY_QUESTION = {"radius": 0.8, "steps_back": 10}
 
 
 # -- machinery ---------------------------------------------------------------------------------
-def _run(exercise, fn, *args):
-    """Call the student's function safely; return (value, None) or (None, failing CheckResult)."""
-    if callable(fn) and str(getattr(fn, "__module__", "")).startswith("course_utils"):
-        return None, report(exercise, False, "pass the function you wrote, not one from course_utils.")
-    try:
-        return core.call_with_time_limit(fn, *args, time_limit=core.TIME_LIMIT_SECONDS), None
-    except StudentCodeError as error:
-        return None, report(exercise, False, str(error))
-
-
-def _array(exercise, value, shape, what="your function"):
-    """The answer as a float array of `shape`, or a failing CheckResult."""
-    try:
-        array = as_array(value, "the value returned")
-    except StudentCodeError as error:
-        return None, report(exercise, False, f"{what}: {error}")
-    if array.shape != tuple(shape):
-        return None, report(exercise, False, f"{what} returned shape {array.shape}; expected {tuple(shape)}.")
-    if not np.all(np.isfinite(array)):
-        return None, report(exercise, False, f"{what} returned NaN or inf values.")
-    return array, None
-
-
 def _close(a, b, rtol=1e-6, atol=1e-9):
     return a is not None and np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=rtol, atol=atol)
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from course_utils.check import core
 from course_utils.check.core import StudentCodeError, as_array, report
+from course_utils.check.core import run_student_function as _run, student_array as _array
 
 __all__ = ["masked_mean", "teacher_forcing_arrays", "exposure_bias", "masked_attention",
            "attention_parameters", "alignment", "EXPOSURE_BIAS_CHOICES",
@@ -35,28 +36,6 @@ ALIGNMENT_QUESTION = {
     "english": ["three", "hundred", "and", "forty", "-", "two"],
     "german": ["drei", "hundert", "zwei", "und", "vierzig"],
 }
-
-
-def _run(exercise, fn, *args):
-    """Call the student's function safely; return (value, None) or (None, failing CheckResult)."""
-    if callable(fn) and str(getattr(fn, "__module__", "")).startswith("course_utils"):
-        return None, report(exercise, False, "pass the function you wrote, not one from course_utils.")
-    try:
-        return core.call_with_time_limit(fn, *args), None
-    except StudentCodeError as error:
-        return None, report(exercise, False, str(error))
-
-
-def _array(exercise, value, shape, what="your function"):
-    try:
-        array = as_array(value, "the value returned")
-    except StudentCodeError as error:
-        return None, report(exercise, False, f"{what}: {error}")
-    if array.shape != tuple(shape):
-        return None, report(exercise, False, f"{what} returned shape {array.shape}; expected {tuple(shape)}.")
-    if not np.all(np.isfinite(array)):
-        return None, report(exercise, False, f"{what} returned NaN or inf values.")
-    return array, None
 
 
 def _close(a, b):
