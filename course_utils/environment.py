@@ -81,29 +81,51 @@ def xla_available():
     return _xla_available
 
 
+def split_cpu(count):
+    """Split the CPU into `count` logical devices, so that `tf.distribute` strategies can be tried
+    on a laptop without GPUs. TensorFlow allows this only before its runtime has started."""
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+        raise ValueError(f"cpu_devices must be a positive integer, got {count!r}")
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(int(count))])
+    except RuntimeError:
+        current = len(tf.config.list_logical_devices("CPU"))
+        if current != count:
+            raise RuntimeError(
+                f"cpu_devices={count} can only be set before TensorFlow starts; it runs on {current} "
+                f"CPU device(s) now. Restart the kernel and call setup(cpu_devices={count}) "
+                "before anything else.") from None
+
+
 def environment_summary(seed=None):
     """Return a dict describing the environment: versions, backend, XLA and the compute device."""
     import keras
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")
+    cpus = len(tf.config.list_logical_devices("CPU"))
     return {
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
         "xla": xla_available(),
-        "device": f"GPU x{len(gpus)}" if gpus else "CPU",
+        "device": f"GPU x{len(gpus)}" if gpus else f"CPU x{cpus} (logical)" if cpus > 1 else "CPU",
         "seed": seed,
     }
 
 
-def setup(seed=0, verbose=True):
+def setup(seed=0, verbose=True, cpu_devices=None):
     """Prepare a notebook: quiet TensorFlow, seed Python/NumPy/TensorFlow, set plot defaults.
 
     Args:
         seed: integer seed for `random`, NumPy and TensorFlow (via `keras.utils.set_random_seed`).
         verbose: print the one-line environment summary.
+        cpu_devices: split the CPU into this many logical devices (only before TensorFlow has
+            started, so call `setup` first) to try `tf.distribute.MirroredStrategy` without GPUs.
 
     Returns:
         The dict from `environment_summary`.
@@ -111,6 +133,8 @@ def setup(seed=0, verbose=True):
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     import_tensorflow_quietly()
+    if cpu_devices is not None:
+        split_cpu(cpu_devices)
     import keras
     import matplotlib.pyplot as plt
 

@@ -31,6 +31,10 @@ for every batch and are carried from window to window through `tf.stop_gradient`
 to the sequence length this is exactly full BPTT. Such a model also trains and evaluates without
 `tbptt_length`: the states then start at zero and only the prediction is used.
 
+A model built inside `strategy.scope()` of a `tf.distribute` strategy (MirroredStrategy over
+several GPUs) trains data-parallel with the same call and the same results up to float rounding:
+see `course_utils.distributed`.
+
 Calling `train` (or `evaluate`) again on the same model with the same settings reuses the compiled
 step: no retracing, no XLA compilation, and an optimizer given by name keeps its state (moments,
 step count) as with repeated `model.fit` calls; `history.compile_seconds` is then None.
@@ -48,12 +52,14 @@ Example:
     history.xla_used                                    # True
     evaluate(model, x, y, loss=loss)                    # {"loss": ..., "accuracy": ...}
 """
+import contextlib
 import math
 import time
 
 import numpy as np
 import tensorflow as tf
 
+from course_utils.distributed import DistributedSteps, check_batch_size, model_strategy
 from course_utils.training_step import (
     Batches,
     CompiledSteps,
@@ -268,14 +274,19 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
     batches = Batches(xs, y, batch_size, steps_per_call)
     settings = (settings_key(loss), settings_key(metrics), bool(jit_compile), bool(fast_rnn),
                 tuple(state_specs), isinstance(x, tuple))
-    steps = cached_steps(model, ("train", settings_key(optimizer), clip_norm, clip_value,
-                                 tbptt_length) + settings, lambda: CompiledSteps(
-        model, loss_fn, train_metrics, resolve_optimizer(optimizer, learning_rate), clip_norm,
-        clip_value, tbptt_length, state_specs, jit_compile, fast_rnn, isinstance(x, tuple)))
-    if not steps.optimizer.built:
-        steps.optimizer.build(steps.variables)
-    elif isinstance(optimizer, str):  # a reused optimizer keeps its state, takes the new rate
-        steps.optimizer.learning_rate = learning_rate
+    strategy = model_strategy(model)
+    if strategy:
+        check_batch_size(strategy, batches.batch_size)
+    with strategy.scope() if strategy else contextlib.nullcontext():
+        steps = cached_steps(model, ("train", settings_key(optimizer), clip_norm, clip_value,
+                                     tbptt_length) + settings, lambda: _train_steps(
+            strategy, model, loss_fn, train_metrics, resolve_optimizer(optimizer, learning_rate),
+            clip_norm, clip_value, tbptt_length, state_specs, jit_compile, fast_rnn,
+            isinstance(x, tuple)))
+        if not steps.optimizer.built:
+            steps.optimizer.build(steps.variables)
+        elif isinstance(optimizer, str):  # a reused optimizer keeps its state, takes the new rate
+            steps.optimizer.learning_rate = learning_rate
     validation = None
     if validation_data is not None:
         val_x, val_y = (validation_data, None) if isinstance(validation_data, tf.data.Dataset) \
@@ -342,6 +353,11 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
     if history.call_timings:
         history.seconds_per_step = float(np.median([t / n for t, n in history.call_timings]))
     return history
+
+
+def _train_steps(strategy, *args):
+    """CompiledSteps, or DistributedSteps for a model built under a tf.distribute strategy."""
+    return DistributedSteps(strategy, *args) if strategy else CompiledSteps(*args)
 
 
 def _format_metrics(values):

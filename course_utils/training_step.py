@@ -204,19 +204,40 @@ class CompiledSteps:
         return (tf.reduce_sum(values * element_weights), tf.reduce_sum(element_weights),
                 element_weights)
 
-    def _step(self, x, y, weights, states, carry):
-        """One optimizer step. carry: (ok, loss sum, weight sum, norm sum, updates, loss and
-        gradient norm of the first bad step)."""
-        ok, loss_total, weight_total, norm_total, updates, bad_loss, bad_norm = carry
+    def _gradients(self, x, y, weights, states):
+        """Forward and backward pass of one batch: (grads, loss sum, weight sum, prediction,
+        element weights, new states). The objective is the weighted mean loss plus the model's
+        own losses (regularizers); `DistributedSteps` overrides `_objective` to sum instead."""
         with tf.GradientTape() as tape:
             prediction, new_states = self._forward(x, states, training=True)
             loss_sum, weight_sum, element_weights = self._losses(y, prediction, weights)
-            loss = loss_sum / tf.maximum(weight_sum, 1e-12)
-            if self.model.losses:  # weight regularizers and add_loss terms
-                loss += tf.add_n([tf.cast(term, tf.float32) for term in self.model.losses])
-        grads = tape.gradient(loss, self.variables)
+            objective = self._objective(loss_sum, weight_sum)
+        grads = tape.gradient(objective, self.variables)
         grads = [tf.zeros_like(v) if g is None else tf.convert_to_tensor(g)
                  for g, v in zip(grads, self.variables)]
+        return grads, loss_sum, weight_sum, prediction, element_weights, new_states
+
+    def _objective(self, loss_sum, weight_sum):
+        return loss_sum / tf.maximum(weight_sum, 1e-12) + self._model_losses()
+
+    def _model_losses(self):
+        """Weight regularizers and add_loss terms of the model (0.0 when it has none)."""
+        if not self.model.losses:
+            return tf.constant(0.0)
+        return tf.add_n([tf.cast(term, tf.float32) for term in self.model.losses])
+
+    def _step(self, x, y, weights, states, carry):
+        """One optimizer step. carry: (ok, loss sum, weight sum, norm sum, updates, loss and
+        gradient norm of the first bad step)."""
+        grads, loss_sum, weight_sum, prediction, element_weights, new_states = self._gradients(
+            x, y, weights, states)
+        loss = loss_sum / tf.maximum(weight_sum, 1e-12) + self._model_losses()
+        return self._apply(grads, loss, loss_sum, weight_sum, y, prediction, element_weights,
+                           carry), [tf.stop_gradient(s) for s in new_states]
+
+    def _apply(self, grads, loss, loss_sum, weight_sum, y, prediction, element_weights, carry):
+        """Measure the gradient norm, clip, and apply the update and metrics if all is finite."""
+        ok, loss_total, weight_total, norm_total, updates, bad_loss, bad_norm = carry
         grad_norm = tf.linalg.global_norm(grads)  # before clipping
         finite = tf.math.is_finite(loss) & tf.math.is_finite(grad_norm)
         if self.clip_value is not None:
@@ -233,14 +254,13 @@ class CompiledSteps:
 
         tf.cond(apply, update, lambda: tf.constant(False))
         first_bad = ok & ~finite
-        carry = (apply,
-                 loss_total + tf.where(apply, loss_sum, 0.0),
-                 weight_total + tf.where(apply, weight_sum, 0.0),
-                 norm_total + tf.where(apply, grad_norm, 0.0),
-                 updates + tf.cast(apply, tf.int32),
-                 tf.where(first_bad, loss, bad_loss),
-                 tf.where(first_bad, grad_norm, bad_norm))
-        return carry, [tf.stop_gradient(s) for s in new_states]
+        return (apply,
+                loss_total + tf.where(apply, loss_sum, 0.0),
+                weight_total + tf.where(apply, weight_sum, 0.0),
+                norm_total + tf.where(apply, grad_norm, 0.0),
+                updates + tf.cast(apply, tf.int32),
+                tf.where(first_bad, loss, bad_loss),
+                tf.where(first_bad, grad_norm, bad_norm))
 
     def _batch(self, x, y, weights, carry):
         """All optimizer steps of one batch: one step, or one per truncated-BPTT window."""

@@ -40,6 +40,18 @@ class TestSetup:
         with pytest.raises(ValueError, match="seed must be a non-negative integer"):
             course_utils.setup(seed=seed)
 
+    @pytest.mark.parametrize("count", [0, -2, 1.5, "2", True])
+    def test_bad_cpu_devices_is_a_clear_error(self, count):
+        with pytest.raises(ValueError, match="cpu_devices must be a positive integer"):
+            course_utils.setup(seed=0, cpu_devices=count)
+
+    def test_cpu_devices_after_tensorflow_started_says_restart(self):
+        course_utils.setup(seed=0, verbose=False)  # starts the runtime with one CPU device
+        course_utils.setup(seed=0, verbose=False, cpu_devices=1)  # what it has: accepted
+        with pytest.raises(RuntimeError, match="cpu_devices=3 can only be set before TensorFlow "
+                                               "starts.*Restart the kernel"):
+            course_utils.setup(seed=0, cpu_devices=3)
+
 
 class TestShowSource:
     def test_prints_source_of_a_function(self, capsys):

@@ -1,0 +1,80 @@
+"""`course_utils.train` under a `tf.distribute` strategy (data parallelism, e.g. several GPUs).
+
+Nothing here is the course's own invention: a model built inside `strategy.scope()` of
+`tf.distribute.MirroredStrategy` (one copy of every variable per device) is trained by the usual
+`train` call, which then runs `DistributedSteps` instead of `CompiledSteps`:
+
+    strategy = tf.distribute.MirroredStrategy()      # the one added line: all local GPUs
+    with strategy.scope():
+        model = build_model()
+    history = train(model, x, y, loss=loss)           # unchanged
+
+Every optimizer step splits its batch evenly between the replicas. Each replica runs the forward
+and backward pass on its slice in an XLA-compiled function on its own device; the gradients are
+summed across replicas (`strategy.reduce`), divided by the weight of the *whole* batch, clipped and
+applied once, so a step equals the one-device step up to float rounding (tests/test_distributed.py
+checks this on two logical CPU devices). Metrics see the gathered predictions of the whole batch.
+Dropout draws different random numbers per replica, so models with dropout match only in
+distribution. Evaluation runs on one device (reading the mirrored variables).
+"""
+import tensorflow as tf
+
+from course_utils.training_step import CompiledSteps
+
+
+def model_strategy(model):
+    """The `tf.distribute` strategy the model's variables were created under, or None."""
+    strategy = getattr(model, "distribute_strategy", None)
+    if strategy is None:
+        return None
+    with strategy.scope():
+        return strategy if tf.distribute.has_strategy() else None
+
+
+def check_batch_size(strategy, batch_size):
+    replicas = strategy.num_replicas_in_sync
+    if batch_size % replicas:
+        raise ValueError(f"batch_size {batch_size} must be a multiple of the {replicas} replicas "
+                         f"of {type(strategy).__name__}, so that every device gets an equal slice")
+
+
+class DistributedSteps(CompiledSteps):
+    """`CompiledSteps` whose optimizer steps run data-parallel under `strategy`."""
+
+    def __init__(self, strategy, *args, **kwargs):
+        self.strategy = strategy
+        super().__init__(*args, **kwargs)
+        # Cross-device communication stays outside XLA: only each replica's pass is compiled.
+        self.replica_gradients = tf.function(self._gradients, jit_compile=self.jit_compile)
+        self.train_call = tf.function(self._train_call)
+
+    def _objective(self, loss_sum, weight_sum):
+        # Summed over replicas and divided by the whole batch's weight in `_step`, this is the
+        # one-device objective: mean loss + model losses (weight_sum does not depend on weights).
+        return loss_sum + self._model_losses() * tf.stop_gradient(weight_sum)
+
+    def _step(self, x, y, weights, states, carry):
+        strategy, replicas = self.strategy, self.strategy.num_replicas_in_sync
+        batch = weights.shape[0]
+
+        def replica_slice(t):  # rows of this replica: (batch, ...) -> (batch / replicas, ...)
+            index = tf.distribute.get_replica_context().replica_id_in_sync_group
+            return tf.reshape(t, (replicas, batch // replicas) + tuple(t.shape[1:]))[index]
+
+        def on_replica(x, y, weights, states):
+            return self.replica_gradients([replica_slice(t) for t in x], replica_slice(y),
+                                          replica_slice(weights),
+                                          [replica_slice(s) for s in states])
+
+        grads, loss_sum, weight_sum, prediction, element_weights, new_states = strategy.run(
+            on_replica, args=(list(x), y, weights, list(states)))
+        total = lambda value: strategy.reduce(tf.distribute.ReduceOp.SUM, value, axis=None)
+        whole = lambda value: strategy.gather(value, axis=0)
+        loss_sum, weight_sum = total(loss_sum), total(weight_sum)
+        scale = 1.0 / tf.maximum(weight_sum, 1e-12)
+        grads = [total(g) * scale for g in grads]
+        loss = loss_sum * scale + self._model_losses()
+        carry = self._apply(grads, loss, loss_sum, weight_sum, y, whole(prediction),
+                            whole(element_weights), carry)
+        return carry, [tf.reshape(tf.stop_gradient(whole(new)), old.shape)  # static shape
+                       for new, old in zip(new_states, states)]

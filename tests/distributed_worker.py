@@ -1,0 +1,92 @@
+"""Run by tests/test_distributed.py in a fresh process: split the CPU into two logical devices
+(possible only before TensorFlow starts its runtime), train the same models on one device and
+under `tf.distribute.MirroredStrategy` over both, and print the results as JSON."""
+import json
+
+import course_utils
+
+course_utils.setup(seed=0, cpu_devices=2, verbose=False)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from course_utils import SimpleRNNCell, evaluate, train  # noqa: E402
+from course_utils.distributed import DistributedSteps  # noqa: E402
+
+CE = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+RNG = np.random.default_rng(0)
+# Counting sequences 1..9 from random starts, cut to random lengths and padded with 0 (masked):
+# learnable, and the two halves of a batch hold different numbers of real tokens.
+TOKENS = (RNG.integers(0, 9, (70, 1)) + np.arange(12)) % 9 + 1  # 70: the last batch is padded
+TOKENS[np.arange(12) >= RNG.integers(4, 13, (70, 1))] = 0
+FEATURES = RNG.normal(size=(40, 4)).astype("float32")
+CLASSES = RNG.integers(0, 3, 40)
+
+
+def language_model():
+    """Masked tokens (0 = padding), an LSTM, an L2-regularised head: uneven weights per replica."""
+    tokens = keras.Input((12,), dtype="int32")
+    hidden = keras.layers.Embedding(10, 8, mask_zero=True)(tokens)
+    hidden = keras.layers.LSTM(16, return_sequences=True)(hidden)
+    head = keras.layers.Dense(10, kernel_regularizer=keras.regularizers.L2(1e-3))
+    return keras.Model(tokens, head(hidden))
+
+
+def state_model():
+    """Explicit-state contract for truncated BPTT: (tokens, h0) -> (logits, h_T)."""
+    tokens, h0 = keras.Input((None,), dtype="int32"), keras.Input((6,))
+    sequence, h = keras.layers.RNN(SimpleRNNCell(6), return_sequences=True, return_state=True)(
+        keras.layers.Embedding(10, 4)(tokens), initial_state=[h0])
+    return keras.Model([tokens, h0], [keras.layers.Dense(10)(sequence), h])
+
+
+def classifier():
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh"),
+                             keras.layers.Dense(3)])
+
+
+CASES = {
+    "language model, mask, L2, clip_norm": (
+        language_model, TOKENS, np.roll(TOKENS, -1, axis=1),
+        dict(epochs=3, batch_size=16, clip_norm=0.5, learning_rate=1e-2)),
+    "truncated BPTT, SGD, clip_value": (
+        state_model, TOKENS[:32], np.roll(TOKENS[:32], -1, axis=1),
+        dict(epochs=2, batch_size=8, tbptt_length=5, optimizer="sgd", learning_rate=0.1,
+             clip_value=0.5)),
+    "classifier with validation": (
+        classifier, FEATURES, CLASSES,
+        dict(epochs=4, batch_size=10, validation_data=(FEATURES[:20], CLASSES[:20]))),
+}
+
+
+def run(build, strategy, x, y, settings):
+    keras.utils.set_random_seed(1)
+    with strategy.scope():
+        model = build()
+    history = train(model, x, y, loss=CE, **settings)
+    steps = next(iter(model._course_utils_compiled_steps.values()))
+    return {"history": history.history, "xla_used": history.xla_used,
+            "weights": [w.tolist() for w in model.get_weights()],
+            "evaluation": evaluate(model, x, y, loss=CE),
+            "distributed": isinstance(steps, DistributedSteps),
+            "replicas": strategy.num_replicas_in_sync}
+
+
+def main():
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    results = {name: {"one device": run(build, tf.distribute.get_strategy(), x, y, settings),
+                      "mirrored": run(build, mirrored, x, y, settings)}
+               for name, (build, x, y, settings) in CASES.items()}
+    with mirrored.scope():
+        model = classifier()
+    try:
+        train(model, FEATURES, CLASSES, loss=CE, batch_size=5)
+        results["odd batch error"] = None
+    except ValueError as error:
+        results["odd batch error"] = str(error)
+    print("RESULTS " + json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
