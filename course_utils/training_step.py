@@ -70,13 +70,17 @@ def resolve_loss(loss):
     return fn, name
 
 
-def accuracy_metric_for(loss, y_rank, prediction):
+def accuracy_metric_for(loss, y_shape, prediction):
+    """The accuracy that fits the labels, as Keras picks it: one score per example or a binary
+    loss -> binary; integer labels (one axis fewer than the scores, or a last axis of 1) -> sparse
+    categorical; else categorical (one-hot labels)."""
     name = loss_name(loss).lower() if loss is not None else ""
     from_logits = bool(getattr(loss, "get_config", lambda: {})().get("from_logits", False))
-    if "sparse" in name or (not name and y_rank == len(prediction.shape) - 1):
-        return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-    if "binary" in name or (not name and prediction.shape[-1] == 1):
+    scores = tuple(prediction.shape)
+    if "binary" in name or scores[-1] == 1:
         return keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0 if from_logits else 0.5)
+    if len(y_shape) < len(scores) or y_shape[-1:] == (1,):
+        return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
     return keras.metrics.CategoricalAccuracy(name="accuracy")
 
 
@@ -84,7 +88,7 @@ def resolve_metrics(metrics, loss, y, prediction):
     resolved = []
     for metric in metrics or ():
         if metric in ("accuracy", "acc"):
-            resolved.append(accuracy_metric_for(loss, y.ndim, prediction))
+            resolved.append(accuracy_metric_for(loss, y.shape, prediction))
         elif isinstance(metric, keras.metrics.Metric):
             resolved.append(metric)
         elif isinstance(metric, str):

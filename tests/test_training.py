@@ -107,6 +107,35 @@ def one_sgd_step(**clip):
     return grads, applied, history
 
 
+class TestDefaultAccuracy:
+    """`metrics=("accuracy",)` follows the shapes of labels and scores, whatever the loss's name."""
+
+    @staticmethod
+    def masked_token_loss(y_true, y_pred):  # a custom loss whose name says nothing about labels
+        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)
+
+    def test_integer_labels_per_time_step_get_sparse_accuracy(self):
+        keras.utils.set_random_seed(0)
+        tokens = keras.Input((6,), dtype="int32")
+        logits = keras.layers.Dense(5)(keras.layers.Embedding(5, 4)(tokens))  # (batch, 6, 5)
+        model = keras.Model(tokens, logits)
+        x = RNG.integers(0, 5, (20, 6))
+        result = evaluate(model, x, x, loss=self.masked_token_loss, batch_size=20)
+        predicted = np.asarray(model(x)).argmax(-1)
+        assert result["accuracy"] == pytest.approx(np.mean(predicted == x))
+
+    @pytest.mark.parametrize("labels_shape", [(20,), (20, 1)])
+    def test_one_score_per_example_gets_binary_accuracy(self, labels_shape):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])  # logits
+        x = RNG.normal(size=(20, 3)).astype("float32")
+        y = (RNG.random(20) > 0.5).astype("float32").reshape(labels_shape)
+        loss = keras.losses.BinaryCrossentropy(from_logits=True)
+        result = evaluate(model, x, y, loss=loss, batch_size=20)
+        predicted = (np.asarray(model(x)) > 0.0).reshape(labels_shape)
+        assert result["accuracy"] == pytest.approx(np.mean(predicted == y))
+
+
 class TestClipping:
     def test_clip_value_bounds_each_element(self):
         grads, applied, history = one_sgd_step(clip_value=0.05)

@@ -14,3 +14,4 @@ from course_utils.check.architectures import *  # noqa: E402,F401,F403
 from course_utils.check.gated import *  # noqa: E402,F401,F403
 from course_utils.check.decoding import *  # noqa: E402,F401,F403
 from course_utils.check.seq2seq import *  # noqa: E402,F401,F403
+from course_utils.check.scaling import *  # noqa: E402,F401,F403

@@ -17,8 +17,8 @@ import numbers
 
 import numpy as np
 
-from course_utils.check import core
 from course_utils.check.core import StudentCodeError, as_array, report
+from course_utils.check.core import run_student_function as _run
 
 __all__ = ["bidirectional_output_shape", "bidirectional_parameter_count", "bidirectional_use_cases",
            "transition_path_length", "residual_stack", "layer_norm", "linearize_tree",
@@ -47,16 +47,6 @@ def _integer(exercise, answer):
     if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
         return report(exercise, False, f"answer with an int, got {type(answer).__name__}: {answer!r:.40}")
     return None
-
-
-def _run(exercise, function, *args):
-    """Call the student's function safely; return (value, None) or (None, failing CheckResult)."""
-    if callable(function) and str(getattr(function, "__module__", "")).startswith("course_utils"):
-        return None, report(exercise, False, "pass the function you wrote, not one from course_utils.")
-    try:
-        return core.call_with_time_limit(function, *args, time_limit=core.TIME_LIMIT_SECONDS), None
-    except StudentCodeError as error:
-        return None, report(exercise, False, str(error))
 
 
 # -- notebook 08 -------------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""Checks for notebook 15: training on several devices with tf.distribute.
+
+    check.replica_batch(answer)               # per-replica batch and optimizer steps per epoch
+    check.global_mean_loss(my_global_mean)    # combine per-replica loss sums into the batch mean
+"""
+import numbers
+
+import numpy as np
+
+from course_utils.check.core import StudentCodeError, as_array, report, run_student_function
+
+__all__ = ["replica_batch", "global_mean_loss", "REPLICA_QUESTION"]
+
+REPLICA_QUESTION = {"global_batch": 64, "replicas": 4, "examples": 10_000}
+
+
+def replica_batch(answer):
+    """Check a pair (examples per replica in one step, optimizer steps per epoch) for
+    `REPLICA_QUESTION`: `train(..., batch_size=global_batch)` under MirroredStrategy with
+    `replicas` devices on `examples` examples (the last partial batch is one more step)."""
+    exercise = "replica_batch"
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(
+            isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in answer):
+        return report(exercise, False, "answer with a pair of ints: (examples per replica, steps per epoch).")
+    batch, replicas, examples = (REPLICA_QUESTION[k] for k in ("global_batch", "replicas", "examples"))
+    per_replica, steps = answer
+    expected_steps = -(-examples // batch)
+    if (per_replica, steps) == (batch // replicas, expected_steps):
+        return report(exercise, True, "the global batch is split between the replicas; one step "
+                                      "still consumes a whole global batch.")
+    if per_replica != batch // replicas:
+        hint = ("batch_size is the global batch: MirroredStrategy splits it between the replicas."
+                if per_replica == batch else "the first number is off: how is one batch shared out?")
+        return report(exercise, False, hint)
+    if steps == examples // batch:
+        return report(exercise, False, "the last, partial batch is one more step (padded, not dropped).")
+    return report(exercise, False, "the second number is off: every step consumes one whole global "
+                                   "batch, whatever the number of replicas.")
+
+
+def global_mean_loss(function):
+    """Check `function(loss_sums, weight_sums)`: per replica the summed loss over its real
+    (unmasked) tokens and how many there were, both 1-D arrays; return the mean loss over every
+    real token of the whole batch, as one device would compute it."""
+    exercise = "global_mean_loss"
+    rng = np.random.default_rng(15)
+    for replicas in (2, 4, 3):
+        weight_sums = rng.integers(1, 60, replicas).astype(float)
+        if replicas == 3:
+            weight_sums[1] = 0.0  # a replica whose slice is all padding
+        loss_sums = weight_sums * rng.uniform(0.5, 3.0, replicas)
+        value, failed = run_student_function(exercise, function, loss_sums.copy(), weight_sums.copy())
+        if failed is not None:
+            return failed
+        try:
+            value = as_array(value, "the value returned")
+        except StudentCodeError as error:
+            return report(exercise, False, str(error))
+        if value.size != 1:
+            return report(exercise, False, f"return one number, got an array of shape {value.shape}.")
+        value = float(value.reshape(()))
+        expected = loss_sums.sum() / weight_sums.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean_of_means = float(np.mean(loss_sums / weight_sums))
+        if np.isclose(value, expected):
+            continue
+        if np.isclose(value, mean_of_means) or (not np.isfinite(value) and replicas == 3):
+            return report(exercise, False, "that averages the replicas' own means: a replica with more "
+                                           "real tokens must weigh more (and one with none must not "
+                                           "divide by zero).")
+        return report(exercise, False, "not yet: the batch mean is the total loss over the total "
+                                       "number of real tokens.")
+    return report(exercise, True, "sum the losses, sum the weights, divide once: what train does.")
