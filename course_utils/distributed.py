@@ -44,6 +44,9 @@ class DistributedSteps(CompiledSteps):
     def __init__(self, strategy, *args, **kwargs):
         self.strategy = strategy
         super().__init__(*args, **kwargs)
+
+    def make_functions(self):
+        super().make_functions()
         # Cross-device communication stays outside XLA: only each replica's pass is compiled.
         self.replica_gradients = tf.function(self._gradients, jit_compile=self.jit_compile)
         self.train_call = tf.function(self._train_call)

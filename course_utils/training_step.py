@@ -186,8 +186,12 @@ class CompiledSteps:
         self.state_specs = list(state_specs)
         self.variables = list(model.trainable_variables)
         self.jit_compile = jit_compile
-        self.train_call = tf.function(self._train_call, jit_compile=jit_compile)
-        self.eval_call = tf.function(self._eval_call, jit_compile=jit_compile)
+        self.make_functions()
+
+    def make_functions(self):
+        """(Re)build the compiled functions, with XLA when `self.jit_compile`."""
+        self.train_call = tf.function(self._train_call, jit_compile=self.jit_compile)
+        self.eval_call = tf.function(self._eval_call, jit_compile=self.jit_compile)
 
     def _forward(self, x, states, training):
         inputs = list(x) + list(states)
@@ -341,8 +345,7 @@ def compiled_call(steps, name, args, history=None):
         print(f"XLA could not compile this model ({str(error).splitlines()[0][:120]}); "
               "running without XLA")
         steps.jit_compile = False
-        steps.train_call = tf.function(steps._train_call, jit_compile=False)
-        steps.eval_call = tf.function(steps._eval_call, jit_compile=False)
+        steps.make_functions()
         with fast_loops(steps.model) if steps.fast_rnn else contextlib.nullcontext():
             return getattr(steps, name)(*args), True
     if history is not None:

@@ -52,6 +52,12 @@ class TestStoredOutputs:
         errors = [out.ename for cell in code_cells(notebook) for out in cell.outputs if out.output_type == "error"]
         assert not errors, f"{path.name} has stored errors: {errors}"
 
+    def test_no_log_lines_stored(self, path):
+        """TensorFlow's start-up lines (stderr) would greet every student in a red box."""
+        for cell in code_cells(nbformat.read(path, as_version=4)):
+            streams = [out.text for out in cell.outputs if out.get("name") == "stderr"]
+            assert not streams, f"{path.name} stores stderr output: {streams[0][:200]!r}"
+
     def test_every_exemption_from_comparison_says_why(self, path):
         """Form: a line `# NBVAL_IGNORE_OUTPUT` (exactly: nbval ignores anything longer) and a comment
         line right after it giving the reason."""
@@ -94,6 +100,13 @@ class TestSkeleton:
     def test_starts_with_setup(self, path):
         first = code_cells(nbformat.read(path, as_version=4))[0].source
         assert "course_utils.setup(seed=" in first, f"{path.name}: first code cell must call course_utils.setup(seed=...)"
+
+    def test_imports_course_utils_before_tensorflow(self, path):
+        """Only the first import of TensorFlow can be silenced; course_utils does it."""
+        lines = [line.split("#")[0].strip() for line in code_cells(nbformat.read(path, as_version=4))[0].source.splitlines()]
+        imports = [line for line in lines if line.startswith(("import ", "from "))]
+        assert imports and imports[0] == "import course_utils", (
+            f"{path.name}: the first import must be `import course_utils`, got {imports[:1]}")
 
     def test_defines_no_classes(self, path):
         """course_utils is the single source: notebooks import layers, they never define them."""

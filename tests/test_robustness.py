@@ -55,6 +55,7 @@ GOOD_TREE = {"children": [[-1, -1], [-1, -1], [0, 1]], "tokens": [1, 2, -1]}
 CASES = [
     # --- environment ---
     ("setup: negative seed", lambda: course_utils.setup(seed=-1), "-1"),
+    ("setup: cpu_devices 0", lambda: course_utils.setup(seed=0, cpu_devices=0), "cpu_devices"),
     # --- cells ---
     ("SimpleRNNCell: units 0", lambda: course_utils.SimpleRNNCell(0), "0"),
     ("LSTMCell: units -3", lambda: course_utils.LSTMCell(-3), "-3"),
