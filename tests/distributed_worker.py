@@ -78,6 +78,12 @@ def main():
     results = {name: {"one device": run(build, tf.distribute.get_strategy(), x, y, settings),
                       "mirrored": run(build, mirrored, x, y, settings)}
                for name, (build, x, y, settings) in CASES.items()}
+    with mirrored.scope():  # dropout: another random mask on each replica, so only "it trains"
+        model = keras.Sequential([keras.Input((12,), dtype="int32"), keras.layers.Embedding(10, 8),
+                                  keras.layers.RNN(SimpleRNNCell(8, dropout=0.2)),
+                                  keras.layers.Dropout(0.3), keras.layers.Dense(10)])
+    history = train(model, TOKENS, TOKENS[:, 0], loss=CE, epochs=3, batch_size=16)
+    results["dropout losses"] = history.history["loss"]
     with mirrored.scope():
         model = classifier()
     try:

@@ -326,6 +326,15 @@ class TestTrees:
             assert sorted(children) == list(range(n - 1))          # every node but the root once
             assert [data.vocabulary.tokens[t] for t in tree.tokens[leaves]] == words
 
+    def test_words_only_accuracy_is_what_the_generator_computes(self):
+        """The bound notebook 10 compares against, recomputed by the generator's dynamic programme."""
+        module = generator("trees")
+        text = (ROOT / "datasets" / FILES["trees"]).read_text(encoding="utf-8")
+        for line in module.summary(text).splitlines():
+            split = line.split(":")[0]
+            measured = float(line.rsplit(" ", 1)[-1])
+            assert load_trees(split).words_only_accuracy == pytest.approx(measured, abs=5e-5), line
+
     def test_every_label_follows_the_rules(self):
         data = load_trees("test")
         for tree in data.trees[:400]:

@@ -51,3 +51,8 @@ def test_training_changed_the_weights(results):
 def test_batch_size_must_split_evenly(results):
     message = results["odd batch error"]
     assert message is not None and "batch_size 5" in message and "2 replicas" in message
+
+
+def test_models_with_dropout_train(results):
+    losses = results["dropout losses"]
+    assert len(losses) == 3 and np.all(np.isfinite(losses)) and losses[-1] < losses[0]
