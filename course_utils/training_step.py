@@ -239,7 +239,7 @@ class CompiledSteps:
         gradient norm of the first bad step)."""
         grads, loss_sum, weight_sum, prediction, element_weights, new_states = self._gradients(
             x, y, weights, states)
-        loss = loss_sum / tf.maximum(weight_sum, 1e-12) + self._model_losses()
+        loss = self._objective(loss_sum, weight_sum)  # one device: the objective is the loss
         return self._apply(grads, loss, loss_sum, weight_sum, y, prediction, element_weights,
                            carry), [tf.stop_gradient(s) for s in new_states]
 
