@@ -1,30 +1,9 @@
 """Tests for course_utils.check.gated: right, wrong and malformed answers for every check."""
-import threading
-
 import numpy as np
 import pytest
 
 import course_utils
-from course_utils.check import core
 from course_utils.check import gated as check
-
-
-@pytest.fixture
-def short_time_limit(monkeypatch):
-    monkeypatch.setattr(core, "TIME_LIMIT_SECONDS", 0.3)
-
-
-@pytest.fixture
-def endless():
-    """A function that loops until the test ends (so no thread keeps burning CPU afterwards)."""
-    stop = threading.Event()
-
-    def loop(*args):
-        while not stop.is_set():
-            stop.wait(0.01)
-
-    yield loop
-    stop.set()
 
 
 def sigmoid(x):

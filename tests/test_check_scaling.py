@@ -41,7 +41,8 @@ class TestGlobalMeanLoss:
     @pytest.mark.parametrize("function, message", [
         (lambda sums, weights: 1 / 0, "raised ZeroDivisionError"),
         (lambda sums, weights: "a", "array of numbers"),
-        (lambda sums, weights: sums, "return one number"),
+        (lambda sums, weights: sums, "(one number) returned shape (2,)"),
+        (lambda sums, weights: np.nan, "NaN or inf"),
     ])
     def test_broken_functions_get_a_clear_message(self, function, message, capsys):
         assert not check.global_mean_loss(function)
