@@ -15,7 +15,8 @@ summed across replicas (`strategy.reduce`), divided by the weight of the *whole*
 applied once, so a step equals the one-device step up to float rounding (tests/test_distributed.py
 checks this on two logical CPU devices). Metrics see the gathered predictions of the whole batch.
 Dropout draws different random numbers per replica, so models with dropout match only in
-distribution. Evaluation runs on one device (reading the mirrored variables).
+distribution. Evaluation runs on one device (reading the mirrored variables). An optimizer
+*object* must be created inside the same scope (or pass its name); mixing scopes is a ValueError.
 """
 import tensorflow as tf
 
@@ -23,12 +24,31 @@ from course_utils.training_step import CompiledSteps
 
 
 def model_strategy(model):
-    """The `tf.distribute` strategy the model's variables were created under, or None."""
-    strategy = getattr(model, "distribute_strategy", None)
-    if strategy is None:
-        return None
-    with strategy.scope():
-        return strategy if tf.distribute.has_strategy() else None
+    """The `tf.distribute` strategy the model's variables were created under, or None.
+
+    Raises a ValueError for a model built outside any strategy but trained inside one."""
+    for variable in model.weights:
+        value = getattr(variable, "value", variable)
+        if isinstance(value, tf.distribute.DistributedValues):
+            return value.distribute_strategy
+    if tf.distribute.has_strategy() and model.weights:
+        raise ValueError(f"the model was built outside `{type(tf.distribute.get_strategy()).__name__}"
+                         "().scope()` but is trained inside it; build the model inside `with "
+                         "strategy.scope():` so that its variables exist on every device")
+    return None
+
+
+def build_optimizer(optimizer, variables):
+    """`optimizer.build(variables)`, with a clear error when the two belong to different
+    strategies (an optimizer object made outside `strategy.scope()` for a model made inside)."""
+    try:
+        optimizer.build(variables)
+    except (RuntimeError, ValueError) as error:
+        if "strategy" not in str(error).lower():
+            raise
+        raise ValueError("the optimizer and the model were created under different tf.distribute "
+                         "strategies; create both inside the same `with strategy.scope():`, or "
+                         "pass the optimizer by name (optimizer='adam')") from None
 
 
 def check_batch_size(strategy, batch_size):

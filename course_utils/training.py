@@ -59,7 +59,8 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from course_utils.distributed import DistributedSteps, check_batch_size, model_strategy
+from course_utils.distributed import (DistributedSteps, build_optimizer, check_batch_size,
+                                      model_strategy)
 from course_utils.training_step import (
     Batches,
     CompiledSteps,
@@ -284,7 +285,7 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
             clip_norm, clip_value, tbptt_length, state_specs, jit_compile, fast_rnn,
             isinstance(x, tuple)))
         if not steps.optimizer.built:
-            steps.optimizer.build(steps.variables)
+            build_optimizer(steps.optimizer, steps.variables)
         elif isinstance(optimizer, str):  # a reused optimizer keeps its state, takes the new rate
             steps.optimizer.learning_rate = learning_rate
     validation = None

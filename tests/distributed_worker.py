@@ -91,7 +91,24 @@ def main():
         results["odd batch error"] = None
     except ValueError as error:
         results["odd batch error"] = str(error)
+    results["mixed strategies"] = []
+    outside_optimizer = keras.optimizers.Adam()  # made outside the scope of the model
+    with mirrored.scope():
+        model = classifier()
+    outside_model = classifier()
+    for call in (lambda: train(model, FEATURES, CLASSES, loss=CE, optimizer=outside_optimizer),
+                 lambda: _train_in_scope(mirrored, outside_model)):
+        try:
+            call()
+            results["mixed strategies"].append(None)
+        except ValueError as error:
+            results["mixed strategies"].append(str(error))
     print("RESULTS " + json.dumps(results))
+
+
+def _train_in_scope(strategy, model):
+    with strategy.scope():
+        train(model, FEATURES, CLASSES, loss=CE)
 
 
 if __name__ == "__main__":

@@ -56,3 +56,9 @@ def test_batch_size_must_split_evenly(results):
 def test_models_with_dropout_train(results):
     losses = results["dropout losses"]
     assert len(losses) == 3 and np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+
+
+def test_mixing_strategies_gets_a_clear_error(results):
+    optimizer_outside, model_outside = results["mixed strategies"]
+    assert optimizer_outside and "optimizer and the model were created under different" in optimizer_outside
+    assert model_outside and "model was built outside `MirroredStrategy().scope()`" in model_outside
