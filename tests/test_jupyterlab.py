@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "course-test-token"
-RUN_END_TO_END = ["00_welcome_and_setup.ipynb", "04_vanishing_and_exploding_gradients.ipynb"]
+RUN_END_TO_END = ["00_welcome_and_setup.ipynb", "04_vanishing_and_exploding_gradients.ipynb",
+                  "15_appendix_scaling_out.ipynb"]  # welcome, training, two logical devices
 RUN_TIMEOUT_SECONDS = 240
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
