@@ -19,7 +19,7 @@ Each repeat runs every implementation in turn (so that load from other processes
 alike) for n and for 4n batches; the time per step is the difference of the fastest times divided
 by 3n, which leaves out the fixed cost of each `fit`/`train` call for all of them alike (load only
 ever adds time, so the fastest run is the least disturbed; a difference that comes out <= 0 is
-reported as noisy, and the script then exits with status 2: rerun with more --repeats). The script
+shown as noisy, and if the targets need it the verdict is NOISY with exit status 2). The script
 prints the table (ratio to keras.layers.LSTM without XLA in brackets), the machine and its load
 average before and after, PASS/FAIL for the targets (course LSTM <= 0.6x at course size, <= 1.2x
 at medium; exit status 1 on a FAIL), and the same table in CPU time of the process, which other
@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from course_utils import cells  # noqa: E402  (first: importing course_utils quiets TensorFlow)
 from course_utils.training import train  # noqa: E402
 
-import keras  # noqa: E402,I001
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 SHAPES = {
