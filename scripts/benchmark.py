@@ -171,6 +171,14 @@ def measure(shape_name, repeats, quick):
     return ({key: per_step(key, 0) for key in runners}, {key: per_step(key, 1) for key in runners})
 
 
+def cell_text(milliseconds, reference):
+    if milliseconds is None:
+        return "-"
+    if np.isnan(milliseconds):
+        return "noisy"
+    return f"{milliseconds:.2f} ({milliseconds / reference:.2f}x)"
+
+
 def tables(results, columns, what):
     lines = []
     for shape_name, times in results.items():
@@ -183,9 +191,7 @@ def tables(results, columns, what):
         lines.append("| cell | " + " | ".join(columns) + " |")
         lines.append("|---|" + "---|" * len(columns))
         for kind in KINDS:
-            cells_text = ["-" if (kind, c) not in times else "noisy" if np.isnan(times[(kind, c)])
-                          else f"{times[(kind, c)]:.2f} ({times[(kind, c)] / reference:.2f}x)"
-                          for c in columns]
+            cells_text = [cell_text(times.get((kind, c)), reference) for c in columns]
             lines.append(f"| {kind} | " + " | ".join(cells_text) + " |")
     return "\n".join(lines)
 
