@@ -1,7 +1,7 @@
 """Re-record the stored outputs of notebooks from a fresh kernel, top to bottom, in place.
 
-    python3.11 course.py record notebooks/05_lstm_gates.ipynb   # one notebook
-    python3.11 course.py record                                  # every numbered notebook
+    python3 course.py record notebooks/05_lstm_gates.ipynb   # one notebook
+    python3 course.py record                                  # every numbered notebook
 
 nbval later compares a fresh run against exactly these outputs. A notebook that fails is not
 written back, so a broken run never replaces good outputs.

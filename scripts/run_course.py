@@ -1,7 +1,7 @@
 """Run the whole course headless: execute every notebook into build/, render HTML, print a table.
 
-    python3.11 course.py run            # all notebooks
-    python3.11 course.py run notebooks/01_*.ipynb
+    python3 course.py run            # all notebooks
+    python3 course.py run notebooks/01_*.ipynb
 
 The committed notebooks are never rewritten: executed copies go to build/notebooks/ and HTML to
 build/html/. The table lists each notebook, its wall time and whether its asserted claims held

@@ -111,29 +111,25 @@ class TestPythonDocs:
         np.testing.assert_array_equal(corpus.inputs[1:, 0], corpus.targets[:-1, -1])
         assert corpus.vocabulary.decode_text(corpus.inputs[0]) == corpus.text[:50]
 
-    def test_text_is_the_installed_topics_and_splits_partition_it(self):
-        from pydoc_data.topics import topics
+    def test_text_is_the_committed_copy_and_splits_partition_it(self):
         full = text.python_docs_text()
-        assert all(topics[key] in full for key in topics)
+        assert hashlib.sha256(full.encode()).hexdigest() == CHECKSUMS["python_docs/python_docs.txt"]
+        assert len(full) == 465_048 and full.startswith("The \"assert\" statement")
         train = load_python_docs(100).text
         test = load_python_docs(100, split="test").text
         assert train + test == full
         assert len(test) == pytest.approx(0.1 * len(full), abs=1)
 
-    @pytest.mark.skipif(sys.version_info[:3] != (3, 11, 7), reason="checksum recorded for 3.11.7")
-    def test_checksum_recorded_for_this_python(self):
-        assert hashlib.sha256(text.python_docs_text().encode()).hexdigest() == \
-            text.PYTHON_DOCS_SHA256
+    @pytest.mark.skipif(sys.version_info[:3] != (3, 11, 7), reason="the copy was taken from 3.11.7")
+    def test_copy_equals_the_topics_of_python_3_11_7(self):
+        from pydoc_data.topics import topics
+        assert text.python_docs_text() == "\n".join(topics[key] for key in sorted(topics))
 
-    def test_other_python_text_warns_once(self, monkeypatch):
-        monkeypatch.setattr(text, "PYTHON_DOCS_SHA256", "0" * 64)
-        monkeypatch.setattr(text, "_warned_about_python_docs", False)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            load_python_docs(100, max_characters=1000)
-            load_python_docs(100, max_characters=1000)
-        messages = [str(w.message) for w in caught if "pydoc_data.topics" in str(w.message)]
-        assert len(messages) == 1 and "differ" in messages[0]
+    def test_edited_copy_is_refused_with_the_fix(self, tmp_path):
+        (tmp_path / "python_docs").mkdir()
+        (tmp_path / "python_docs" / "python_docs.txt").write_text("edited", encoding="utf-8")
+        with pytest.raises(ValueError, match=r"python_docs\.txt has SHA-256 .*generate\.py"):
+            load_python_docs(100, data_dir=tmp_path)
 
     @pytest.mark.parametrize("kwargs, named", [({"sequence_length": 0}, "sequence_length"),
                                                ({"max_characters": 1}, "max_characters"),

@@ -20,10 +20,12 @@ __all__ = ["CHECKSUMS", "DATA_DIR_VARIABLE", "SPLITS", "check_positive_int", "ch
 DATA_DIR_VARIABLE = "COURSE_DATASETS_DIR"
 SPLITS = ("train", "test")
 
-# Path relative to the data folder -> SHA-256 of the committed file (seed 0 of its generator).
+# Path relative to the data folder -> SHA-256 of the committed file (seed 0 of its generator;
+# python_docs: the topics of Python 3.11.7).
 CHECKSUMS = {
     "agreement/agreement.tsv": "7122e93e7bb6e377f39d604dc25a03d5c1f31c13e05a5b8abf82ac38c520f97a",
     "dates/dates.tsv": "00a9ba72a1ff8a95fa15cea9252ae378993e503110937997c260d2a777a2ae21",
+    "python_docs/python_docs.txt": "2a95af4ac93f5b719944030ce3769070ddf827d847cba42192afa8da989e5dc4",
     "number_words/number_words.tsv":
         "fb113eccc443f7b33e44094e40023a58f823c00ab8046b5e35ae98a5ab8b1430",
     "tagging/tagging.tsv": "f28a7cdb057369e3981c54fc8d067628bdee21d98a670fc842d7945c45ea1ec3",

@@ -1,10 +1,9 @@
 """Character-level text: CPython's own documentation (`python_docs`) and the `agreement` stories.
 
-`load_python_docs` reads the language-reference topics that ship with CPython
-(`pydoc_data.topics`) at run time; nothing is copied into the repository. The text is the topics
-joined in sorted order, one blank line apart; its SHA-256 for Python 3.11.7 is recorded below. On
-another Python the loader still works and warns once that the text, and so the numbers of the
-notebooks, differ.
+`load_python_docs` reads `datasets/python_docs/python_docs.txt`: the language-reference topics
+that ship with CPython 3.11.7 (`pydoc_data.topics`, PSF License), copied once by
+`datasets/python_docs/generate.py` so that every Python reads the same text (each version ships
+different topics). Like every data file, it is checked by SHA-256 when read.
 
 `load_agreement` reads `datasets/agreement/agreement.tsv`: toy stories whose last pronoun and
 verb must agree with a subject introduced earlier ("Saman studies at UOM. His sister studies at
@@ -18,23 +17,18 @@ Example:
     corpus.inputs.shape, corpus.targets.shape      # (499, 100), (499, 100) int32
     len(corpus.vocabulary)                         # 104 (<pad> + 103 characters)
 """
-import platform
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.data.common import (check_positive_int, check_split, read_table,
-                                      sha256_hex, split_mask)
+from course_utils.data.common import (check_positive_int, check_split, read_table, read_verified,
+                                      split_mask)
 from course_utils.vocabulary import Vocabulary
 
 __all__ = ["AgreementData", "CharacterCorpus", "character_windows", "load_agreement",
            "load_python_docs", "python_docs_text"]
 
-PYTHON_DOCS_SHA256 = "2a95af4ac93f5b719944030ce3769070ddf827d847cba42192afa8da989e5dc4"
-PYTHON_DOCS_VERSION = "3.11.7"
 AGREEMENT_LABELS = ("he", "she", "they")
-_warned_about_python_docs = False
 
 
 @dataclass
@@ -112,24 +106,9 @@ def character_windows(text, vocabulary, sequence_length, step=None):
     return inputs, targets
 
 
-def python_docs_text():
-    """CPython's language-reference topics as one string; warns once if not 3.11.7's text."""
-    global _warned_about_python_docs
-    try:
-        from pydoc_data.topics import topics
-    except ImportError as error:  # some Linux distributions package pydoc_data separately
-        raise ValueError("python_docs needs the standard-library module pydoc_data.topics, which "
-                         "this Python does not have; install the full standard library "
-                         "(e.g. Debian's libpython3.11-stdlib)") from error
-    text = "\n".join(topics[key] for key in sorted(topics))
-    digest = sha256_hex(text)
-    if digest != PYTHON_DOCS_SHA256 and not _warned_about_python_docs:
-        _warned_about_python_docs = True
-        warnings.warn(f"pydoc_data.topics of Python {platform.python_version()} differs from "
-                      f"the text of Python {PYTHON_DOCS_VERSION} the course was measured on "
-                      f"(SHA-256 {digest[:12]}..., expected {PYTHON_DOCS_SHA256[:12]}...): the "
-                      f"loader works, but numbers in the notebooks will differ", stacklevel=3)
-    return text
+def python_docs_text(data_dir=None):
+    """CPython 3.11.7's language-reference topics as one string (the committed, verified copy)."""
+    return read_verified("python_docs/python_docs.txt", data_dir)
 
 
 def _check_fraction(name, value):
@@ -139,7 +118,7 @@ def _check_fraction(name, value):
 
 
 def load_python_docs(sequence_length=100, max_characters=None, split="train", step=None,
-                     test_fraction=0.1):
+                     test_fraction=0.1, data_dir=None):
     """Real English prose for a character-level language model: CPython's reference topics.
 
     Args:
@@ -149,6 +128,7 @@ def load_python_docs(sequence_length=100, max_characters=None, split="train", st
         split: "train" (the first 90 % of the text) or "test" (the last 10 %).
         step: characters between window starts (default `sequence_length`, no overlap).
         test_fraction: share of the text, taken from the end, that forms the test split.
+        data_dir: folder holding `python_docs/python_docs.txt` (default: the repository's datasets/).
 
     Returns:
         `CharacterCorpus`; its vocabulary holds every character of the whole text (both splits),
@@ -158,7 +138,7 @@ def load_python_docs(sequence_length=100, max_characters=None, split="train", st
     if max_characters is not None:
         max_characters = check_positive_int("max_characters", max_characters, 2)
     test_fraction = _check_fraction("test_fraction", test_fraction)
-    text = python_docs_text()
+    text = python_docs_text(data_dir)
     vocabulary = Vocabulary.from_sequences([text])
     boundary = int(round(len(text) * (1 - test_fraction)))
     part = text[:boundary] if split == "train" else text[boundary:]
