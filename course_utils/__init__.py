@@ -3,9 +3,11 @@
 Importing the package imports TensorFlow with its start-up logging silenced;
 `setup(seed=...)` at the top of each notebook then seeds everything and prints the environment.
 """
-from course_utils.environment import environment_summary, import_tensorflow_quietly, setup, xla_available
+from course_utils.environment import (environment_summary, import_tensorflow_quietly,
+                                     require_tensorflow_backend, setup, xla_available)
 
-import_tensorflow_quietly()  # before any module below imports TensorFlow
+require_tensorflow_backend()  # a clear ImportError at once for KERAS_BACKEND=jax and the like
+import_tensorflow_quietly()  # before any module below imports TensorFlow; says how to install it
 
 from course_utils.source import show_source  # noqa: E402
 from course_utils import check, plotting  # noqa: E402,F401

@@ -36,6 +36,41 @@ PLOT_DEFAULTS = {
 
 _xla_available = None
 
+MISSING_TENSORFLOW = (
+    "course_utils needs TensorFlow, which is not installed in this Python ({python}). Install the "
+    "package with its TensorFlow extra, `pip install \"course_utils[tensorflow]\"` (in a checkout: "
+    "`pip install \".[tensorflow]\"`; with a GPU: `pip install \"tensorflow[and-cuda]==2.21.0\"`), or "
+    "let the course build its own environment: `python3 course.py run` in the repository (`py "
+    "course.py run` on Windows).")
+BROKEN_TENSORFLOW = (
+    "TensorFlow is installed in this Python ({python}) but could not be imported: {error}. Reinstall "
+    "it, `pip install --force-reinstall \"course_utils[tensorflow]\"`, or, in the course's own "
+    "environment, delete .venv/ and run `python3 course.py run` to rebuild it.")
+OTHER_BACKEND = (
+    "course_utils runs on Keras's TensorFlow backend, but {source} {backend!r}. {fix} (in Jupyter: "
+    "restart the kernel).")
+
+
+def require_tensorflow_backend():
+    """Raise ImportError at once if Keras is set up, or asked, to use a backend other than TensorFlow.
+
+    Otherwise make Keras pick TensorFlow when it is first imported, whatever ~/.keras/keras.json says.
+    """
+    keras = sys.modules.get("keras")
+    backend = getattr(getattr(keras, "backend", None), "backend", None)
+    if callable(backend) and backend() != "tensorflow":
+        raise ImportError(OTHER_BACKEND.format(
+            source="Keras was already imported with the backend", backend=backend(),
+            fix="Keras picks its backend once, at its first import: start Python again with "
+                "KERAS_BACKEND unset or set to tensorflow, and import course_utils before keras"))
+    requested = os.environ.get("KERAS_BACKEND")
+    if keras is None and requested and requested != "tensorflow":
+        raise ImportError(OTHER_BACKEND.format(
+            source="the environment variable KERAS_BACKEND asks for", backend=requested,
+            fix="Unset it or set KERAS_BACKEND=tensorflow, then start Python again"))
+    if not requested:
+        os.environ["KERAS_BACKEND"] = "tensorflow"
+
 
 def import_tensorflow_quietly():
     """Import TensorFlow with its start-up log lines silenced, and turn its Python logging down.
@@ -43,17 +78,22 @@ def import_tensorflow_quietly():
     TensorFlow 2.21 writes a few timestamped lines straight to file descriptor 2 while it loads,
     whatever TF_CPP_MIN_LOG_LEVEL says; they would land in every notebook's first output. The
     environment variables only work before the first import, so `course_utils` calls this when
-    the package itself is imported. Errors still surface: an import failure raises as usual.
+    the package itself is imported. A missing or broken TensorFlow raises an ImportError that says
+    how to install it.
     """
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
-    if "tensorflow" not in sys.modules:
+    if sys.modules.get("tensorflow") is None:  # not imported yet (or blocked: None)
         sys.stderr.flush()
         saved_stderr = os.dup(2)
         try:
             with open(os.devnull, "w") as devnull:
                 os.dup2(devnull.fileno(), 2)
                 import tensorflow  # noqa: F401
+        except ImportError as error:
+            if isinstance(error, ModuleNotFoundError) and error.name == "tensorflow":
+                raise ImportError(MISSING_TENSORFLOW.format(python=sys.executable)) from None
+            raise ImportError(BROKEN_TENSORFLOW.format(python=sys.executable, error=error)) from error
         finally:
             os.dup2(saved_stderr, 2)
             os.close(saved_stderr)
