@@ -85,7 +85,10 @@ class TrainingHistory:
             `val_<metric>` when `validation_data` is given, and `grad_norm` (mean global
             gradient norm before clipping).
         epoch: indices (0-based, like Keras) of the epochs recorded in `history`.
-        xla_used: True when the training step really ran XLA-compiled.
+        xla_used: True when the training step really ran XLA-compiled; False after a fallback
+            (XLA could not compile the model). Under a `tf.distribute` strategy it means each
+            replica's forward and backward pass ran XLA-compiled; the gradient all-reduce and
+            the optimizer update always run outside XLA.
         diverged: None, or the message printed when a NaN/Inf stopped training.
         steps: optimizer steps applied (with truncated BPTT one step per window).
         seconds_per_step: median wall time of one optimizer step over the calls that did not

@@ -346,6 +346,8 @@ def compiled_call(steps, name, args, history=None):
               "running without XLA")
         steps.jit_compile = False
         steps.make_functions()
+        if history is not None:
+            history.xla_used = False
         with fast_loops(steps.model) if steps.fast_rnn else contextlib.nullcontext():
             return getattr(steps, name)(*args), True
     if history is not None:

@@ -256,3 +256,28 @@ class TestBadArguments:
             train(dense_classifier(), self.x, self.y, loss=CE, optimizer="adamm")
         with pytest.raises(ValueError, match="validation_data must be"):
             train(dense_classifier(), self.x, self.y, loss=CE, validation_data=(self.x,))
+
+
+class TestXLAFallback:
+    """A model XLA cannot compile (tf.strings has no XLA kernel) trains without XLA and says so."""
+
+    @staticmethod
+    def uncompilable_model():
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input((4,))
+        # 0 * (length of the printed number): a no-op for the values, an op XLA has no kernel for
+        marked = keras.layers.Lambda(lambda x: x + 0.0 * tf.cast(tf.strings.length(tf.strings.as_string(x)), x.dtype),
+                                     output_shape=(4,))(inputs)
+        return keras.Model(inputs, keras.layers.Dense(3)(marked))
+
+    @pytest.mark.parametrize("epochs", [1, 2])  # one compiled call in all, or several
+    def test_fallback_reports_xla_not_used_and_trains_like_the_plain_model(self, capsys, epochs):
+        x, y = blobs(n=40)
+        history = train(self.uncompilable_model(), x, y, loss=CE, optimizer=keras.optimizers.SGD(0.1),
+                        epochs=epochs, batch_size=16, jit_compile=True, seed=0)
+        assert "XLA could not compile this model" in capsys.readouterr().out
+        assert history.xla_used is False
+        assert np.all(np.isfinite(history.history["loss"]))
+        reference = train(self.uncompilable_model(), x, y, loss=CE, optimizer=keras.optimizers.SGD(0.1),
+                          epochs=epochs, batch_size=16, jit_compile=False, seed=0)
+        np.testing.assert_allclose(history.history["loss"], reference.history["loss"], rtol=1e-5)
