@@ -415,7 +415,7 @@ def sequence_log_prob(step_fn, initial_state, start_id, end_id, targets, pad_id=
 
 # --------------------------------------------------------------------- seq2seq models
 class Seq2SeqStep:
-    """The step function of a `course_utils.seq2seq.Decoder`, in the form the searches drive.
+    """The step function of a `course_utils.layers.seq2seq.Decoder`, in the form the searches drive.
 
     State: {"states": the decoder's recurrent states, "encoder_outputs": (batch, T_in, units),
     "mask": (batch, T_in) bool}; log_probs = log_softmax(logits). Two `Seq2SeqStep`s of the same
@@ -437,7 +437,7 @@ class Seq2SeqStep:
 
 
 def seq2seq_step_fn(model, encoder_tokens):
-    """Run the encoder of a `course_utils.seq2seq.Seq2Seq` model; return what the searches need.
+    """Run the encoder of a `course_utils.layers.seq2seq.Seq2Seq` model; return what the searches need.
 
     Args:
         model: a `Seq2Seq` (anything with `.encoder` and a `.decoder` that has `step`).
@@ -451,7 +451,7 @@ def seq2seq_step_fn(model, encoder_tokens):
         beam_search(step_fn, state, start_id=1, end_id=2, max_length=12, beam_width=4)
     """
     if not hasattr(model, "encoder") or not hasattr(getattr(model, "decoder", None), "step"):
-        raise TypeError(f"expected a course_utils.seq2seq.Seq2Seq model, got {type(model).__name__}")
+        raise TypeError(f"expected a course_utils.layers.seq2seq.Seq2Seq model, got {type(model).__name__}")
     encoder_tokens = np.asarray(encoder_tokens, dtype=np.int32)
     if encoder_tokens.ndim != 2:
         raise ValueError(f"encoder_tokens must be (batch, T_in), got shape {encoder_tokens.shape}")

@@ -9,7 +9,7 @@ sparse cross-entropy on logits, Adam. Two shapes:
 
 Columns (milliseconds per optimizer step, best of the repeats after a warm-up that compiles):
     course          keras.layers.RNN(course_utils cell) trained by course_utils.train (XLA, with
-                    the batched-BPTT loop of course_utils.fast_rnn: the default)
+                    the batched-BPTT loop of course_utils.training.fast_loop: the default)
     course-keras    the same with fast_rnn=False (XLA, Keras's step-by-step loop)
     keras           keras.layers.SimpleRNN/LSTM/GRU, model.fit(jit_compile=False)
     keras-xla       the same with jit_compile=True
@@ -41,8 +41,8 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course_utils import cells  # noqa: E402  (first: importing course_utils quiets TensorFlow)
-from course_utils.training import train  # noqa: E402
+from course_utils.layers import cells  # noqa: E402  (first: importing course_utils quiets TensorFlow)
+from course_utils.training.engine import train  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

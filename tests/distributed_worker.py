@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from course_utils import SimpleRNNCell, evaluate, train  # noqa: E402
-from course_utils.distributed import DistributedSteps  # noqa: E402
+from course_utils.training.distributed import DistributedSteps  # noqa: E402
 
 CE = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 RNG = np.random.default_rng(0)

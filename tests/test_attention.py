@@ -1,9 +1,9 @@
-"""Tests for course_utils.attention: Keras built-ins and NumPy as references, masks, saving, bad input."""
+"""Tests for course_utils.layers.attention: Keras built-ins and NumPy as references, masks, saving, bad input."""
 import keras
 import numpy as np
 import pytest
 
-from course_utils.attention import BahdanauAttention, LuongAttention
+from course_utils.layers.attention import BahdanauAttention, LuongAttention
 
 RNG = np.random.default_rng(0)
 BATCH, T_QUERY, T_IN = 3, 4, 5

@@ -1,11 +1,11 @@
-"""Tests for course_utils.bidirectional: equal to keras.layers.Bidirectional, correct with padding."""
+"""Tests for course_utils.layers.bidirectional: equal to keras.layers.Bidirectional, correct with padding."""
 import numpy as np
 import pytest
 
 import keras
 from keras.src import tree
 
-from course_utils.bidirectional import Bidirectional, reverse_padded_sequences
+from course_utils.layers.bidirectional import Bidirectional, reverse_padded_sequences
 
 BATCH, TIME, FEATURES, UNITS = 3, 5, 4, 6
 LENGTHS = np.array([5, 3, 1])  # right-padded sequences of different lengths

@@ -1,10 +1,10 @@
-"""Tests for course_utils.bptt: hand BPTT against tf.GradientTape, finite differences and a
+"""Tests for course_utils.analysis.bptt: hand BPTT against tf.GradientTape, finite differences and a
 segment-by-segment TensorFlow reference for truncated BPTT."""
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import bptt
+from course_utils.analysis import bptt
 
 BATCH, STEPS, INPUT_DIM, UNITS, CLASSES = 3, 7, 4, 5, 6
 

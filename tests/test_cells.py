@@ -1,10 +1,10 @@
-"""Tests for course_utils.cells: every cell against Keras's built-in layer with copied weights."""
+"""Tests for course_utils.layers.cells: every cell against Keras's built-in layer with copied weights."""
 import numpy as np
 import pytest
 import keras
 import tensorflow as tf
 
-from course_utils.cells import GRUCell, LSTMCell, SimpleRNNCell
+from course_utils.layers.cells import GRUCell, LSTMCell, SimpleRNNCell
 
 BATCH, TIME, FEATURES, UNITS = 3, 6, 5, 4
 TOLERANCE = 1e-5

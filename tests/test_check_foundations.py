@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course_utils import bptt
+from course_utils.analysis import bptt
 from course_utils.check import foundations as check
 
 

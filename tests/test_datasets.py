@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from course_utils.data import common, text
-from course_utils.datasets import (CHECKSUMS, load_agreement, load_dates, load_number_words,
+from course_utils.data import (CHECKSUMS, load_agreement, load_dates, load_number_words,
                                    load_python_docs, load_tagging, load_trees, make_adding_problem,
                                    make_copy_task, make_delayed_recall, parse_sexpression)
-from course_utils.vocabulary import Vocabulary
+from course_utils.data.vocabulary import Vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ["agreement", "dates", "number_words", "tagging", "trees"]
@@ -436,7 +436,7 @@ def test_package_reexports_the_loaders():
 
 
 def test_trees_pass_the_tree_module_validation():
-    trees_module = pytest.importorskip("course_utils.trees")
+    trees_module = pytest.importorskip("course_utils.layers.trees")
     data = load_trees("test")
     for tree in data.trees[:200]:
         trees_module.validate_tree(tree.children, tree.tokens, len(data.vocabulary))

@@ -273,8 +273,8 @@ class TestSequenceLogProb:
 
 class TestSeq2SeqAdapter:
     def test_searches_on_a_seq2seq_model(self):
-        from course_utils.cells import LSTMCell
-        from course_utils.seq2seq import Decoder, Encoder, Seq2Seq
+        from course_utils.layers.cells import LSTMCell
+        from course_utils.layers.seq2seq import Decoder, Encoder, Seq2Seq
 
         keras.utils.set_random_seed(1)
         model = Seq2Seq(Encoder(9, 6, LSTMCell(8)), Decoder(5, 6, LSTMCell(8), attention="luong_dot"))

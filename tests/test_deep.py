@@ -1,10 +1,10 @@
-"""Tests for course_utils.deep: stacks against Keras built-ins, cells against their equations."""
+"""Tests for course_utils.layers.deep: stacks against Keras built-ins, cells against their equations."""
 import numpy as np
 import pytest
 
 import keras
 
-from course_utils.deep import DeepTransitionCell, LayerNormLSTMCell, LayerNormSimpleRNNCell, RNNStack
+from course_utils.layers.deep import DeepTransitionCell, LayerNormLSTMCell, LayerNormSimpleRNNCell, RNNStack
 
 BATCH, TIME, FEATURES, UNITS = 3, 4, 5, 6
 

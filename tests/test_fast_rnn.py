@@ -1,12 +1,12 @@
-"""course_utils.fast_rnn: the batched-BPTT loop against keras.layers.RNN's own loop (outputs, states
+"""course_utils.training.fast_loop: the batched-BPTT loop against keras.layers.RNN's own loop (outputs, states
 and gradients with the same cell and weights, with and without XLA), its fallbacks, and saving."""
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import cells
-from course_utils.fast_rnn import FastRNN, fast_loops, uses_fast_loop
+from course_utils.layers import cells
+from course_utils.training.fast_loop import FastRNN, fast_loops, uses_fast_loop
 
 RNG = np.random.default_rng(0)
 INPUTS = RNG.normal(size=(3, 6, 5)).astype("float32")  # (batch, time, features)

@@ -1,5 +1,5 @@
-"""Tests for course_utils.gradients (against closed forms and hand-written NumPy BPTT) and smoke
-tests for the figures of course_utils.plotting.gradients / graphs."""
+"""Tests for course_utils.analysis.gradients (against closed forms and hand-written NumPy BPTT) and smoke
+tests for the figures of course_utils.plotting.foundations / graphs."""
 import keras
 import matplotlib
 
@@ -9,9 +9,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from course_utils import gradients  # noqa: E402
-from course_utils.plotting import gradients as gradient_plots  # noqa: E402
-from course_utils.plotting import graphs  # noqa: E402
+from course_utils.analysis import gradients  # noqa: E402
+from course_utils.plotting import foundations as gradient_plots  # noqa: E402
+from course_utils.plotting import foundations as graphs  # noqa: E402
 
 UNITS, FEATURES, STEPS, BATCH = 6, 3, 12, 2
 

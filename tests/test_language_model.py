@@ -1,11 +1,11 @@
-"""Tests for course_utils.language_model against closed forms, counting and hand-made models."""
+"""Tests for course_utils.analysis.language_model against closed forms, counting and hand-made models."""
 import math
 
 import keras
 import numpy as np
 import pytest
 
-from course_utils import language_model as lm
+from course_utils.analysis import language_model as lm
 
 VOCABULARY = "abcd"
 

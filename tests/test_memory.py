@@ -1,11 +1,11 @@
-"""Tests for course_utils.memory: leaky and skip cells against NumPy loops of their equations."""
+"""Tests for course_utils.layers.memory: leaky and skip cells against NumPy loops of their equations."""
 import numpy as np
 import pytest
 import keras
 import tensorflow as tf
 
-from course_utils.memory import LeakyRNNCell, SkipRNNCell
-from course_utils.recording import record_gates
+from course_utils.layers.memory import LeakyRNNCell, SkipRNNCell
+from course_utils.analysis.recording import record_gates
 
 BATCH, TIME, FEATURES, UNITS = 3, 9, 2, 4
 TOLERANCE = 1e-5

@@ -1,11 +1,11 @@
-"""Tests for course_utils.memory_networks: echo state network and Hopfield network."""
+"""Tests for course_utils.layers.memory_networks: echo state network and Hopfield network."""
 import itertools
 
 import numpy as np
 import pytest
 import keras
 
-from course_utils.memory_networks import EchoStateNetwork, HopfieldNetwork
+from course_utils.layers.memory_networks import EchoStateNetwork, HopfieldNetwork
 
 BATCH, TIME, FEATURES, UNITS = 4, 30, 2, 20
 

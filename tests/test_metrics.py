@@ -1,11 +1,11 @@
-"""Tests of course_utils.metrics: BLEU against the formula of Papineni et al. written out here."""
+"""Tests of course_utils.analysis.metrics: BLEU against the formula of Papineni et al. written out here."""
 import collections
 import math
 
 import numpy as np
 import pytest
 
-from course_utils.metrics import corpus_bleu, join_tokens
+from course_utils.analysis.metrics import corpus_bleu, join_tokens
 
 
 def reference_bleu(hypotheses, references, max_order=4):

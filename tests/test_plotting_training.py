@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_utils.plotting.training import plot_history  # noqa: E402
-from course_utils.training import TrainingHistory  # noqa: E402
+from course_utils.training.engine import TrainingHistory  # noqa: E402
 
 RECORDED = {"loss": [2.0, 1.5, 1.2], "accuracy": [0.3, 0.5, 0.6], "val_loss": [2.1, 1.7, 1.4],
             "val_accuracy": [0.25, 0.45, 0.55], "grad_norm": [3.0, 2.0, 1.0]}

@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from course_utils import quiz
+from course_utils import quizzes as quiz
 
 PARTS = {name: quiz.part(name) for name in quiz.PART_NAMES}
 ALL_QUESTIONS = [(name, number, item) for name, part in PARTS.items()

@@ -1,4 +1,4 @@
-"""Tests for course_utils.recording.record_gates and course_utils.plotting.gates."""
+"""Tests for course_utils.analysis.recording.record_gates and course_utils.plotting.gated_memory."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,9 +8,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import keras  # noqa: E402
 
-from course_utils.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: E402
-from course_utils.plotting.gates import plot_gate_heatmap  # noqa: E402
-from course_utils.recording import record_gates  # noqa: E402
+from course_utils.layers.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: E402
+from course_utils.plotting.gated_memory import plot_gate_heatmap  # noqa: E402
+from course_utils.analysis.recording import record_gates  # noqa: E402
 
 BATCH, TIME, FEATURES, UNITS = 2, 5, 3, 4
 TOLERANCE = 1e-5

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 import course_utils
-from course_utils import attention, bidirectional, decoding, deep, memory, memory_networks, metrics, seq2seq, trees
-from course_utils import transformer
+from course_utils import decoding
+from course_utils.analysis import metrics
+from course_utils.layers import attention, bidirectional, deep, memory, memory_networks, seq2seq, transformer, trees
 from course_utils.check.core import StudentCodeError, call_with_time_limit
 
 SECONDS_LIMIT = 60.0
@@ -126,8 +127,8 @@ CASES = [
     ("check: student function is not callable", lambda: call_with_time_limit(42), "int"),
     ("check: student function never returns", lambda: call_with_time_limit(lambda: [i for i in iter(int, 1)],
                                                                            time_limit=0.5), "did not return"),
-    ("quiz: unknown part", lambda: course_utils.quiz.check("optics", {}), "optics"),
-    ("quiz: unknown option", lambda: course_utils.quiz.check("foundations", {1: {"zz"}}), "zz"),
+    ("quiz: unknown part", lambda: course_utils.quizzes.check("optics", {}), "optics"),
+    ("quiz: unknown option", lambda: course_utils.quizzes.check("foundations", {1: {"zz"}}), "zz"),
 ]
 
 

@@ -1,12 +1,12 @@
-"""Tests for course_utils.seq2seq: NumPy and Keras references for the encoder, decoder and loss."""
+"""Tests for course_utils.layers.seq2seq: NumPy and Keras references for the encoder, decoder and loss."""
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import course_utils
-from course_utils.attention import BahdanauAttention, LuongAttention
-from course_utils.seq2seq import (
+from course_utils.layers.attention import BahdanauAttention, LuongAttention
+from course_utils.layers.seq2seq import (
     Decoder, Encoder, MaskedSequenceLoss, Seq2Seq, add_start_end, exact_match_accuracy,
     masked_sequence_loss, padding_mask, sampling_probability, sequence_matches, token_losses)
 

@@ -1,12 +1,12 @@
-"""course_utils.training: the XLA-compiled training path, checked against Keras `fit`, hand-written
+"""course_utils.training.engine: the XLA-compiled training path, checked against Keras `fit`, hand-written
 gradient steps (GradientTape + plain SGD), NumPy simulations and manual truncated BPTT."""
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils.cells import SimpleRNNCell
-from course_utils.training import evaluate, train
+from course_utils.layers.cells import SimpleRNNCell
+from course_utils.training.engine import evaluate, train
 
 RNG = np.random.default_rng(0)
 

@@ -1,11 +1,11 @@
-"""Tests of course_utils.transformer against a NumPy Transformer layer written out here."""
+"""Tests of course_utils.layers.transformer against a NumPy Transformer layer written out here."""
 import math
 
 import keras
 import numpy as np
 import pytest
 
-from course_utils.transformer import (PositionalEncoding, TransformerEncoderLayer, computation_graph,
+from course_utils.layers.transformer import (PositionalEncoding, TransformerEncoderLayer, computation_graph,
                                       graph_path_lengths, sinusoidal_positions)
 
 BATCH, TIME, UNITS, HEADS, HIDDEN = 2, 6, 8, 2, 16

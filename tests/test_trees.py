@@ -1,12 +1,12 @@
-"""Tests for course_utils.trees: the batched loop equals a recursive evaluation; bad trees are refused."""
+"""Tests for course_utils.layers.trees: the batched loop equals a recursive evaluation; bad trees are refused."""
 import numpy as np
 import pytest
 
 import keras
 import tensorflow as tf
 
-from course_utils.datasets import load_trees
-from course_utils.trees import TreeLSTM, TreeRNN, batch_trees, compose_recursively, node_depths, validate_tree
+from course_utils.data import load_trees
+from course_utils.layers.trees import TreeLSTM, TreeRNN, batch_trees, compose_recursively, node_depths, validate_tree
 
 FEATURES, UNITS = 3, 4
 
@@ -196,7 +196,7 @@ class TestPlotTree:
         import matplotlib
 
         matplotlib.use("Agg")
-        from course_utils.plotting.trees import plot_tree, tree_layout
+        from course_utils.plotting.architectures import plot_tree, tree_layout
 
         children = np.array(TREES[1]["children"])  # (a (b (c d))): leaves 0..3 in reading order
         x, y = tree_layout(children)
@@ -253,7 +253,7 @@ class TestExerciseChecks:
 
     def test_tree_labels_against_the_data_set_rules(self):
         from course_utils import check
-        from course_utils.datasets import parse_sexpression
+        from course_utils.data import parse_sexpression
 
         vocabulary = load_trees("test").vocabulary
         names = ("negative", "neutral", "positive")

@@ -1,8 +1,8 @@
-"""Tests for course_utils.vocabulary.Vocabulary: reserved ids, encode/decode, padding, bad input."""
+"""Tests for course_utils.data.vocabulary.Vocabulary: reserved ids, encode/decode, padding, bad input."""
 import numpy as np
 import pytest
 
-from course_utils.vocabulary import Vocabulary
+from course_utils.data.vocabulary import Vocabulary
 
 
 class TestConstruction:

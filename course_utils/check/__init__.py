@@ -11,7 +11,6 @@ from course_utils.check.core import CheckResult, call_with_time_limit  # noqa: F
 from course_utils.check.welcome import *  # noqa: E402,F401,F403
 from course_utils.check.foundations import *  # noqa: E402,F401,F403
 from course_utils.check.architectures import *  # noqa: E402,F401,F403
-from course_utils.check.gated import *  # noqa: E402,F401,F403
-from course_utils.check.decoding import *  # noqa: E402,F401,F403
-from course_utils.check.seq2seq import *  # noqa: E402,F401,F403
+from course_utils.check.gated_memory import *  # noqa: E402,F401,F403
+from course_utils.check.sequence_to_sequence import *  # noqa: E402,F401,F403
 from course_utils.check.scaling import *  # noqa: E402,F401,F403

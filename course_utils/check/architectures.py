@@ -189,7 +189,7 @@ def linearize_tree(function):
     """Check `function(tree)` -> (children, words): a nested tuple tree as children-before-parent
     arrays, root last; `children` (num_nodes, 2) with -1 for leaves, `words` one entry per node
     (the word at a leaf, None at internal nodes)."""
-    from course_utils.trees import validate_tree
+    from course_utils.layers.trees import validate_tree
 
     exercise = "linearize_tree"
     for tree in _NESTED_TREES:

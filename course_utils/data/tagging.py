@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.data.common import check_split, read_table, split_mask
-from course_utils.vocabulary import Vocabulary
+from course_utils.data.vocabulary import Vocabulary
 
 __all__ = ["TAG_NAMES", "TaggingData", "load_tagging"]
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from course_utils.data.common import (check_positive_int, check_split, read_table, read_verified,
                                       split_mask)
-from course_utils.vocabulary import Vocabulary
+from course_utils.data.vocabulary import Vocabulary
 
 __all__ = ["AgreementData", "CharacterCorpus", "character_windows", "load_agreement",
            "load_python_docs", "python_docs_text"]

@@ -7,7 +7,7 @@ left child's label, otherwise the right child's label wins. The same words brack
 can get opposite labels, so the structure decides: the best guess from the words alone is right
 about 81 % of the time (see datasets/trees/README.md), a model that follows the tree can be exact.
 
-Tree format (the contract with `course_utils.trees`): every tree is a `Tree` of three arrays over
+Tree format (the contract with `course_utils.layers.trees`): every tree is a `Tree` of three arrays over
 its `num_nodes` nodes, ordered children before parents (post-order), root last:
 
     children  int32 (num_nodes, 2)  indices of the left and right child; -1, -1 for a leaf
@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_utils.data.common import check_split, read_table, split_mask
-from course_utils.vocabulary import Vocabulary
+from course_utils.data.vocabulary import Vocabulary
 
 __all__ = ["TREE_LABEL_NAMES", "WORDS_ONLY_ACCURACY", "Tree", "TreeData", "load_trees",
            "parse_sexpression"]

@@ -1,4 +1,5 @@
-"""Training curves: loss, metrics and gradient norm per epoch from one or several training runs.
+"""Training curves: loss, metrics and gradient norm per epoch from one or several training runs
+(`plot_history` for one run in detail, `plot_learning_curves` to overlay several).
 
 Works with what `course_utils.train` returns (`TrainingHistory`), with a `keras.callbacks.History`
 and with a plain dict name -> list of per-epoch values. Training and validation values of the same
@@ -13,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["plot_history"]
+__all__ = ["plot_history", "plot_learning_curves"]
 
 Y_LABELS = {
     "loss": "loss",
@@ -94,3 +95,35 @@ def plot_history(history, metrics=None, *, axes=None, label=None, title=None, lo
         fig.suptitle(title)
     fig.tight_layout()
     return axes
+
+
+def plot_learning_curves(histories, metric="loss", ax=None, ylabel=None, log_scale=False):
+    """Overlay one per-epoch metric of several training runs.
+
+    Args:
+        histories: dict name -> `TrainingHistory` (or anything with a `.history` dict, or a dict
+            of lists itself).
+        metric: key in each history, e.g. "loss", "val_accuracy".
+        ax: optional matplotlib axes.
+        ylabel: y-axis label (default: the metric's name).
+        log_scale: logarithmic y axis.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    if not histories:
+        raise ValueError("histories is empty; expected a dict name -> history")
+    if ax is None:
+        _, ax = plt.subplots()
+    for name, history in histories.items():
+        values = getattr(history, "history", history)
+        if metric not in values:
+            raise ValueError(f"run {name!r} has no metric {metric!r}; it has {sorted(values)}")
+        ax.plot(range(1, len(values[metric]) + 1), values[metric], marker=".", label=name)
+    ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(ylabel or metric)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax.figure

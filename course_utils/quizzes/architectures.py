@@ -1,5 +1,5 @@
 """Quiz, part 3: architectures (notebooks 08-10): bidirectional, deep and recursive networks."""
-from course_utils.quiz import RIGHT, WRONG, question
+from course_utils.quizzes.core import RIGHT, WRONG, question
 
 TITLE = "Architectures"
 NOTEBOOKS = (8, 9, 10)

@@ -1,5 +1,5 @@
 """Quiz, part 1: foundations (notebooks 01-04): the vanilla RNN, unfolding, parameter sharing, BPTT, gradients."""
-from course_utils.quiz import RIGHT, WRONG, question
+from course_utils.quizzes.core import RIGHT, WRONG, question
 
 TITLE = "Foundations"
 NOTEBOOKS = (1, 2, 3, 4)

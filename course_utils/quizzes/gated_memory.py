@@ -1,5 +1,5 @@
 """Quiz, part 2: gated and long memory (notebooks 05-07): LSTM and GRU gates, leaky units, echo state networks."""
-from course_utils.quiz import RIGHT, WRONG, question
+from course_utils.quizzes.core import RIGHT, WRONG, question
 
 TITLE = "Gated and long memory"
 NOTEBOOKS = (5, 6, 7)

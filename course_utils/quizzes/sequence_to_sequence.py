@@ -1,5 +1,5 @@
 """Quiz, part 4: sequence to sequence (notebooks 11-14): encoder-decoder, attention, beam search, Transformers."""
-from course_utils.quiz import RIGHT, WRONG, question
+from course_utils.quizzes.core import RIGHT, WRONG, question
 
 TITLE = "Sequence to sequence"
 NOTEBOOKS = (11, 12, 13, 14)

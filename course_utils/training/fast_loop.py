@@ -34,7 +34,7 @@ import functools
 import keras
 import tensorflow as tf
 
-from course_utils import cells as course_cells
+from course_utils.layers import cells as course_cells
 
 
 def _matmul_time(x, w):

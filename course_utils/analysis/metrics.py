@@ -15,7 +15,7 @@ BLEUs. Scores are on sacrebleu's 0-100 scale. With the default smoothing ("exp")
 hypothesis shorter than 4 tokens) scores 0, so for very short outputs lower `max_ngram_order`.
 
 Sequence-level exact match lives beside the seq2seq model, as
-`course_utils.seq2seq.exact_match_accuracy(y_true, y_pred)` on padded id arrays.
+`course_utils.layers.seq2seq.exact_match_accuracy(y_true, y_pred)` on padded id arrays.
 
 Example:
     corpus_bleu([["sieben", "und", "zwanzig", "tausend"]], [["sieben", "und", "zwanzig", "tausend"]])  # 100.0

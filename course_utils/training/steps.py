@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_utils.fast_rnn import fast_loops
+from course_utils.training.fast_loop import fast_loops
 
 DEFAULT_STEPS_PER_CALL = 50  # optimizer steps fused into one compiled call when not given
 

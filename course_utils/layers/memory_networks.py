@@ -16,8 +16,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from course_utils.cells import SimpleRNNCell, check_positive_integer
-from course_utils.memory import LeakyRNNCell
+from course_utils.layers.cells import SimpleRNNCell, check_positive_integer
+from course_utils.layers.memory import LeakyRNNCell
 
 __all__ = ["EchoStateNetwork", "HopfieldNetwork"]
 

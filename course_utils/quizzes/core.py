@@ -1,9 +1,9 @@
 """Self-check multiple-choice quizzes, one per part of the course: show the questions, check answers.
 
-    from course_utils import quiz
-    quiz.show("foundations")                             # the questions, rendered as Markdown
+    from course_utils import quizzes
+    quizzes.show("foundations")                           # the questions, rendered as Markdown
     answers = {1: {"a", "c"}, 2: "b", 3: {"c"}}          # question number -> the option(s) you choose
-    result = quiz.check("foundations", answers)          # prints feedback on every answered question
+    result = quizzes.check("foundations", answers)        # prints feedback on every answered question
     bool(result)                                         # True when every question is right
 
 A question has one or more correct options; an answer is right when it chooses exactly those.

@@ -1,7 +1,7 @@
 """Tests of the exercise checks of notebooks 13-14: right answers pass, wrong ones get a hint."""
 import itertools
 
-from course_utils.check import decoding as check
+from course_utils.check import sequence_to_sequence as check
 
 
 def count_outputs_by_enumeration(vocabulary_size, max_length, end_id=0):

@@ -1,11 +1,11 @@
 """Sequence to sequence: an encoder reads the input, a decoder writes the output one token at a time.
 
     encoder:  h_i = cell_enc(h_{i-1}, e(x_i))                  outputs (batch, T_in, units)
-    context:  c = h_T (plain) or c_j = sum_i alpha_ij h_i (attention, `course_utils.attention`)
+    context:  c = h_T (plain) or c_j = sum_i alpha_ij h_i (attention, `course_utils.layers.attention`)
     decoder:  s_0 = final encoder states;  s_j = cell_dec(s_{j-1}, [e(y_{j-1}); c_j])
               p(y_j | y_<j, x) = softmax(W_o [s_j; c_j] + b_o)
 
-Token conventions are those of `course_utils.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` = 1,
+Token conventions are those of `course_utils.data.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` = 1,
 `<end>` = 2. A target sequence y_1..y_n becomes the decoder input `<start> y_1 .. y_n` and the
 decoder target `y_1 .. y_n <end>` (`add_start_end`), both padded after the end with 0.
 
@@ -36,8 +36,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from course_utils.attention import BahdanauAttention, LuongAttention
-from course_utils.seq2seq_targets import (  # noqa: F401 (re-exported)
+from course_utils.layers.attention import BahdanauAttention, LuongAttention
+from course_utils.layers.seq2seq_targets import (  # noqa: F401 (re-exported)
     END_ID, PAD_ID, SCHEDULES, START_ID, MaskedSequenceLoss, add_start_end, exact_match_accuracy,
     masked_sequence_loss, padding_mask, sampling_probability, sequence_matches, token_losses)
 

@@ -9,7 +9,7 @@ GRU z, r, h), so `ours.set_weights(keras_cell.get_weights())` reproduces `keras.
 
 One implementation serves training and plots: every cell has
 `step(inputs, states, training) -> (output, new_states, gates)`; `call()` keeps the first two and
-`course_utils.recording.record_gates` keeps the gates dict.
+`course_utils.analysis.recording.record_gates` keeps the gates dict.
 
 Example:
     rnn = keras.layers.RNN(LSTMCell(64), return_sequences=True)

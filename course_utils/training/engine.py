@@ -10,7 +10,7 @@ update. A NaN/Inf stops training *before* the bad update: a printed message name
 the epoch, `history.diverged` holds it, and nothing is raised (notebook 04 shows such a run).
 
 Speed: with `fast_rnn=True` (the default) every plain `keras.layers.RNN` whose cell is a standard
-SimpleRNN/LSTM/GRU cell runs the batched-BPTT loop of `course_utils.fast_rnn` inside the compiled
+SimpleRNN/LSTM/GRU cell runs the batched-BPTT loop of `course_utils.training.fast_loop` inside the compiled
 step (same weights and results up to float rounding; scripts/benchmark.py measures the gain).
 `history.xla_used` is True only when the `jit_compile=True` function really ran: TensorFlow
 refuses to run such a function that XLA cannot compile, and `train` then says so and falls back.
@@ -33,7 +33,7 @@ to the sequence length this is exactly full BPTT. Such a model also trains and e
 
 A model built inside `strategy.scope()` of a `tf.distribute` strategy (MirroredStrategy over
 several GPUs) trains data-parallel with the same call and the same results up to float rounding:
-see `course_utils.distributed`.
+see `course_utils.training.distributed`.
 
 Calling `train` (or `evaluate`) again on the same model with the same settings reuses the compiled
 step: no retracing, no XLA compilation, and an optimizer given by name keeps its state (moments,
@@ -59,9 +59,9 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from course_utils.distributed import (DistributedSteps, build_optimizer, check_batch_size,
+from course_utils.training.distributed import (DistributedSteps, build_optimizer, check_batch_size,
                                       model_strategy)
-from course_utils.training_step import (
+from course_utils.training.steps import (
     Batches,
     CompiledSteps,
     as_list,
@@ -236,7 +236,7 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
             line). Never prints timings.
         jit_compile: False only to compare with a run without XLA.
         fast_rnn: run every plain `keras.layers.RNN` with a standard cell through the batched-BPTT
-            loop of `course_utils.fast_rnn` (same weights and results up to float rounding);
+            loop of `course_utils.training.fast_loop` (same weights and results up to float rounding);
             False keeps Keras's step-by-step loop.
 
     Returns:
@@ -268,7 +268,7 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
     if tbptt_length is not None:
         if not state_specs:
             raise ValueError(f"tbptt_length={tbptt_length} needs a model with state inputs and "
-                             "outputs (explicit-state contract, see course_utils.training); this "
+                             "outputs (explicit-state contract, see course_utils.training.engine); this "
                              f"model has {len(getattr(model, 'inputs', None) or [])} input(s) for "
                              f"{len(xs)} data input(s)")
         lengths = {a.shape[1] if a.ndim > 1 else None for a in xs + [y]}

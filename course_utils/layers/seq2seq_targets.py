@@ -1,11 +1,11 @@
 """Targets of a sequence-to-sequence model: start/end tokens, padding masks, the masked loss,
 exact match, and the schedules of scheduled sampling.
 
-Token conventions are those of `course_utils.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` = 1,
+Token conventions are those of `course_utils.data.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` = 1,
 `<end>` = 2. A target sequence y_1..y_n becomes the decoder input `<start> y_1 .. y_n` and the
 decoder target `y_1 .. y_n <end>` (`add_start_end`), both padded after the end with 0. The loss
 averages over real tokens only (`masked_sequence_loss`); `exact_match_accuracy` counts outputs
-equal to the target up to its end token. `course_utils.seq2seq` re-exports all of them.
+equal to the target up to its end token. `course_utils.layers.seq2seq` re-exports all of them.
 
 Example:
     decoder_inputs, targets = add_start_end([[5, 6], [7]])   # [[1 5 6] [1 7 0]], [[5 6 2] [7 2 0]]
@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-PAD_ID, START_ID, END_ID = 0, 1, 2  # as in course_utils.vocabulary.Vocabulary(start_end=True)
+PAD_ID, START_ID, END_ID = 0, 1, 2  # as in course_utils.data.vocabulary.Vocabulary(start_end=True)
 
 
 # ----- tokens, masks, losses, accuracy --------------------------------------------------------

@@ -20,7 +20,7 @@ distribution. Evaluation runs on one device (reading the mirrored variables). An
 """
 import tensorflow as tf
 
-from course_utils.training_step import CompiledSteps
+from course_utils.training.steps import CompiledSteps
 
 
 def model_strategy(model):

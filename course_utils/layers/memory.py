@@ -6,9 +6,9 @@
 - `SkipRNNCell`: h_t = tanh(x_t W + h_{t-1} U + h_{t-d} V + b), a connection from d steps back,
   so a gradient crosses T steps in about T / d multiplications.
 
-Both are Keras cells built on `course_utils.cells.RecurrentCell` (Keras weight names, dropout,
-`step` for `course_utils.recording.record_gates`) and run inside `keras.layers.RNN`, with XLA.
-The echo state network and the Hopfield network live in `course_utils.memory_networks`.
+Both are Keras cells built on `course_utils.layers.cells.RecurrentCell` (Keras weight names, dropout,
+`step` for `course_utils.analysis.recording.record_gates`) and run inside `keras.layers.RNN`, with XLA.
+The echo state network and the Hopfield network live in `course_utils.layers.memory_networks`.
 
 Example:
     rnn = keras.layers.RNN(LeakyRNNCell(32, alpha=[0.5] * 16 + [0.95] * 16))
@@ -20,7 +20,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from course_utils.cells import RecurrentCell, check_positive_integer
+from course_utils.layers.cells import RecurrentCell, check_positive_integer
 
 __all__ = ["LeakyRNNCell", "SkipRNNCell"]
 
@@ -57,7 +57,7 @@ class LeakyRNNCell(RecurrentCell):
         alpha: number in (0, 1), or a list of `units` numbers (multiple time scales). With
             `learn_alpha=True` it is the initial value. Default 0.5.
         learn_alpha: learn one alpha per unit by gradient descent (default False).
-        **kwargs: as `course_utils.cells.RecurrentCell` (activation, initializers, dropout, ...).
+        **kwargs: as `course_utils.layers.cells.RecurrentCell` (activation, initializers, dropout, ...).
 
     Call arguments:
         inputs: (batch, features); states: [h_{t-1}] (batch, units); training: dropout on/off.
@@ -135,7 +135,7 @@ class SkipRNNCell(RecurrentCell):
         units: positive integer, size of the hidden state.
         delay: integer d >= 1, how many steps back the skip connection reaches.
         skip_initializer: initializer of `skip_kernel` (default "orthogonal").
-        **kwargs: as `course_utils.cells.RecurrentCell` (activation, initializers, dropout, ...);
+        **kwargs: as `course_utils.layers.cells.RecurrentCell` (activation, initializers, dropout, ...);
             recurrent dropout applies to h_{t-1}.
 
     Call arguments:

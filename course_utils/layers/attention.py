@@ -14,7 +14,7 @@ The score functions:
 - `LuongAttention(score="dot")`: e_ij = s_j^T h_i (query and values need the same size).
 - `LuongAttention(score="general")`: e_ij = s_j^T W h_i.
 
-A query of rank 2 (batch, units_q) is one decoder step (what `course_utils.seq2seq.Decoder`
+A query of rank 2 (batch, units_q) is one decoder step (what `course_utils.layers.seq2seq.Decoder`
 passes); the outputs then drop the T_query axis. Padded encoder positions are excluded with
 `mask` (batch, T_in), True for real tokens: their weight is exactly 0 and the weights over the
 real positions sum to 1.

@@ -1,9 +1,9 @@
-"""Tests for course_utils.check.gated: right, wrong and malformed answers for every check."""
+"""Tests for course_utils.check.gated_memory: right, wrong and malformed answers for every check."""
 import numpy as np
 import pytest
 
 import course_utils
-from course_utils.check import gated as check
+from course_utils.check import gated_memory as check
 
 
 def sigmoid(x):

@@ -414,10 +414,10 @@ def hopfield_weights(fn):
 def _course_cell(name):
     """The course's reference implementation `name`, imported on first use (keeps imports light)."""
     if name == "HopfieldNetwork":
-        from course_utils.memory_networks import HopfieldNetwork
+        from course_utils.layers.memory_networks import HopfieldNetwork
         return HopfieldNetwork
     if name == "LeakyRNNCell":
-        from course_utils.memory import LeakyRNNCell
+        from course_utils.layers.memory import LeakyRNNCell
         return LeakyRNNCell
-    from course_utils import cells
+    from course_utils.layers import cells
     return getattr(cells, name)

@@ -44,7 +44,7 @@ def _tree_arrays(tree, index=None):
         if missing:
             raise ValueError(f"{where}missing key(s) {missing}; expected a dict with 'children' and 'tokens'")
         return np.asarray(tree["children"]), np.asarray(tree["tokens"])
-    if hasattr(tree, "children") and hasattr(tree, "tokens"):  # e.g. course_utils.datasets.Tree
+    if hasattr(tree, "children") and hasattr(tree, "tokens"):  # e.g. course_utils.data.Tree
         return np.asarray(tree.children), np.asarray(tree.tokens)
     if isinstance(tree, (tuple, list)) and len(tree) == 2:
         return np.asarray(tree[0]), np.asarray(tree[1])
@@ -148,7 +148,7 @@ def batch_trees(trees, max_nodes=None, vocabulary_size=None, pad_token=0):
     child indices are shifted by the same offset.
 
     Args:
-        trees: list of trees: `course_utils.datasets.Tree`s, dicts with "children" (n, 2) and
+        trees: list of trees: `course_utils.data.Tree`s, dicts with "children" (n, 2) and
             "tokens" (n,), or (children, tokens) pairs.
         max_nodes: slots per tree (default: the largest tree); a larger tree raises ValueError.
         vocabulary_size: optional bound checked for every leaf token.

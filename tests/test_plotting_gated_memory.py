@@ -1,4 +1,4 @@
-"""Tests for course_utils.plotting.sweeps: the numbers behind the plots, what is drawn, bad input."""
+"""Tests for course_utils.plotting.gated_memory: the numbers behind the plots, what is drawn, bad input."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_utils import plotting  # noqa: E402
-from course_utils.plotting import sweeps  # noqa: E402
+from course_utils.plotting import gated_memory as sweeps  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

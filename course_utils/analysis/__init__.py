@@ -1,0 +1,10 @@
+"""The instruments of the lessons: what the notebooks measure about a model.
+
+    bptt.py             backpropagation through time by hand (NumPy), truncated BPTT, costs
+    gradients.py        ‖∂L/∂h_k‖ per step through any cell, spectral radius
+    recording.py        record_gates: every gate activation of a cell over a sequence
+    language_model.py   negative log-likelihood, perplexity, bits per character, unigram baseline
+    metrics.py          corpus BLEU (sacrebleu) on token-id sequences
+
+Instruments may differentiate (`GradientTape`) to measure gradients; they never train.
+"""
