@@ -22,11 +22,11 @@ import notebook_outputs  # noqa: E402
 _notebook_seconds = defaultdict(float)
 _notebook_drift = defaultdict(float)
 
-RECORD_HINT = ("The stored output above differs from a fresh run beyond the cell's rule. If you changed "
-               "the notebook or course_utils on purpose, re-record it from a fresh kernel: "
-               "`python3 course.py record {path}`. If you did not, this is a regression (or a stored "
-               "output edited by hand). Numbers that legitimately move between machines get a "
-               "`# NBVAL_TOLERANCE rel=... abs=...` line; see the README's contributing section.")
+RECORD_HINT = ("The stored output above differs from a fresh run beyond the cell's rule. If you "
+               "changed the notebook or course_utils on purpose, re-record it from a fresh kernel: "
+               "`python3 course.py record {path}`. If you did not, this is a regression (or a "
+               "stored output edited by hand). Numbers that legitimately move between machines get "
+               "a `# NBVAL_TOLERANCE rel=... abs=...` line; see the README's contributing section.")
 
 
 class UnreadableNotebook(pytest.File):
@@ -56,9 +56,10 @@ def pytest_collect_file(file_path, parent):
         json.loads(file_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         file = UnreadableNotebook.from_parent(parent, path=file_path)
-        file.problem = (f"{file_path} is not a readable notebook ({error}). It was probably corrupted by "
-                        f"an edit or a merge: restore it with `git checkout -- {file_path}` and re-record "
-                        f"it with `python3 course.py record {file_path}`.")
+        file.problem = (f"{file_path} is not a readable notebook ({error}). It was probably "
+                        f"corrupted by an edit or a merge: restore it with `git checkout -- "
+                        f"{file_path}` and re-record it with `python3 course.py record "
+                        f"{file_path}`.")
         return [file]
     return collectors
 
@@ -76,14 +77,16 @@ def pytest_configure(config):
     def compare_outputs(self, test, ref, skip_compare=None):
         path = self.fspath.relto(self.config.rootdir)
         try:
-            tolerance = notebook_outputs.cell_tolerance(self.cell.source, f"{path}, cell {self.cell_num}")
+            tolerance = notebook_outputs.cell_tolerance(self.cell.source,
+                                                        f"{path}, cell {self.cell_num}")
         except notebook_outputs.ToleranceMarkerError as error:
             self.comparison_traceback = [str(error)]
             return False
         snapped, moved = notebook_outputs.snap_outputs(ref, test, tolerance)
         _notebook_drift[path] = max(_notebook_drift[path], moved)
         same = compare(self, [nbformat.from_dict(out) for out in snapped],
-                       [nbformat.from_dict(out) for out in notebook_outputs.without_stderr(ref)], skip_compare)
+                       [nbformat.from_dict(out) for out in notebook_outputs.without_stderr(ref)],
+                       skip_compare)
         if not same:
             self.comparison_traceback.append(RECORD_HINT.format(path=path))
         return same
@@ -104,6 +107,7 @@ def pytest_terminal_summary(terminalreporter):
     for path, seconds in sorted(_notebook_seconds.items(), key=lambda item: -item[1]):
         terminalreporter.write_line(f"{seconds:7.1f} s  {path}")
     terminalreporter.write_line(f"{sum(_notebook_seconds.values()):7.1f} s  total")
-    terminalreporter.section("numbers moved from the stored outputs (largest relative change of a number >= 0.001 in a cell with a tolerance)")
+    terminalreporter.section("numbers moved from the stored outputs (largest relative change of a "
+                             "number >= 0.001 in a cell with a tolerance)")
     for path in sorted(_notebook_seconds):
         terminalreporter.write_line(f"{_notebook_drift[path]:10.2e}  {path}")

@@ -6,16 +6,17 @@ Every notebook starts with
     course_utils.setup(seed=0)
 
 which prints, for example,
-`Python 3.11.7 | TensorFlow 2.21.0 | Keras 3.15.1 (tensorflow) | XLA: available | device: CPU | seed 0`.
+`Python 3.11.7 | TensorFlow 2.21.0 | Keras 3.15.1 (tensorflow) | XLA: available | device: CPU | seed
+0`.
 """
+
 import logging
 import os
 import platform
 import random
 import sys
-import warnings
 
-import numpy as np
+from course_utils.validation import integer
 
 QUIET_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # C++ INFO/WARNING/ERROR lines at import
@@ -38,36 +39,49 @@ _xla_available = None
 
 MISSING_TENSORFLOW = (
     "course_utils needs TensorFlow, which is not installed in this Python ({python}). Install the "
-    "package with its TensorFlow extra, `pip install \"course_utils[tensorflow]\"` (in a checkout: "
-    "`pip install \".[tensorflow]\"`; with a GPU: `pip install \"tensorflow[and-cuda]==2.21.0\"`), or "
+    'package with its TensorFlow extra, `pip install "course_utils[tensorflow]"` (in a checkout: '
+    '`pip install ".[tensorflow]"`; with a GPU: `pip install "tensorflow[and-cuda]==2.21.0"`), or '
     "let the course build its own environment: `python3 course.py run` in the repository (`py "
-    "course.py run` on Windows).")
+    "course.py run` on Windows)."
+)
 BROKEN_TENSORFLOW = (
-    "TensorFlow is installed in this Python ({python}) but could not be imported: {error}. Reinstall "
-    "it, `pip install --force-reinstall \"course_utils[tensorflow]\"`, or, in the course's own "
-    "environment, delete .venv/ and run `python3 course.py run` to rebuild it.")
+    "TensorFlow is installed in this Python ({python}) but could not be imported: {error}. "
+    'Reinstall it, `pip install --force-reinstall "course_utils[tensorflow]"`, or, in the '
+    "course's own environment, delete .venv/ and run `python3 course.py run` to rebuild it."
+)
 OTHER_BACKEND = (
     "course_utils runs on Keras's TensorFlow backend, but {source} {backend!r}. {fix} (in Jupyter: "
-    "restart the kernel).")
+    "restart the kernel)."
+)
 
 
 def require_tensorflow_backend():
-    """Raise ImportError at once if Keras is set up, or asked, to use a backend other than TensorFlow.
+    """Raise ImportError at once if Keras is set up, or asked, to use a backend other than
+    TensorFlow.
 
-    Otherwise make Keras pick TensorFlow when it is first imported, whatever ~/.keras/keras.json says.
+    Otherwise make Keras pick TensorFlow when it is first imported, whatever ~/.keras/keras.json
+    says.
     """
     keras = sys.modules.get("keras")
     backend = getattr(getattr(keras, "backend", None), "backend", None)
     if callable(backend) and backend() != "tensorflow":
-        raise ImportError(OTHER_BACKEND.format(
-            source="Keras was already imported with the backend", backend=backend(),
-            fix="Keras picks its backend once, at its first import: start Python again with "
-                "KERAS_BACKEND unset or set to tensorflow, and import course_utils before keras"))
+        raise ImportError(
+            OTHER_BACKEND.format(
+                source="Keras was already imported with the backend",
+                backend=backend(),
+                fix="Keras picks its backend once, at its first import: start Python again with "
+                "KERAS_BACKEND unset or set to tensorflow, and import course_utils before keras",
+            )
+        )
     requested = os.environ.get("KERAS_BACKEND")
     if keras is None and requested and requested != "tensorflow":
-        raise ImportError(OTHER_BACKEND.format(
-            source="the environment variable KERAS_BACKEND asks for", backend=requested,
-            fix="Unset it or set KERAS_BACKEND=tensorflow, then start Python again"))
+        raise ImportError(
+            OTHER_BACKEND.format(
+                source="the environment variable KERAS_BACKEND asks for",
+                backend=requested,
+                fix="Unset it or set KERAS_BACKEND=tensorflow, then start Python again",
+            )
+        )
     if not requested:
         os.environ["KERAS_BACKEND"] = "tensorflow"
 
@@ -93,7 +107,9 @@ def import_tensorflow_quietly():
         except ImportError as error:
             if isinstance(error, ModuleNotFoundError) and error.name == "tensorflow":
                 raise ImportError(MISSING_TENSORFLOW.format(python=sys.executable)) from None
-            raise ImportError(BROKEN_TENSORFLOW.format(python=sys.executable, error=error)) from error
+            raise ImportError(
+                BROKEN_TENSORFLOW.format(python=sys.executable, error=error)
+            ) from error
         finally:
             os.dup2(saved_stderr, 2)
             os.close(saved_stderr)
@@ -103,18 +119,19 @@ def import_tensorflow_quietly():
     absl.logging.set_verbosity(absl.logging.ERROR)
     tf.get_logger().setLevel(logging.ERROR)
     tf.autograph.set_verbosity(0)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 def xla_available():
-    """Return True if this TensorFlow build can compile a function with XLA on the default device."""
+    """Return True if this TensorFlow build can compile a function with XLA on the default
+    device."""
     global _xla_available
     if _xla_available is None:
         import tensorflow as tf
 
+        from course_utils.compiled import compiled
+
         try:
-            double = tf.function(lambda x: 2.0 * x, jit_compile=True)
+            double = compiled(xla_available, "double", lambda: lambda x: 2.0 * x, jit_compile=True)
             _xla_available = float(double(tf.constant(1.0))) == 2.0
         except Exception:  # an unavailable XLA backend raises from deep inside TensorFlow
             _xla_available = False
@@ -124,20 +141,22 @@ def xla_available():
 def split_cpu(count):
     """Split the CPU into `count` logical devices, so that `tf.distribute` strategies can be tried
     on a laptop without GPUs. TensorFlow allows this only before its runtime has started."""
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
-        raise ValueError(f"cpu_devices must be a positive integer, got {count!r}")
+    count = integer(count, "cpu_devices", minimum=1)
     import tensorflow as tf
+
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(int(count))])
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(count)]
+        )
     except RuntimeError:
         current = len(tf.config.list_logical_devices("CPU"))
         if current != count:
             raise RuntimeError(
-                f"cpu_devices={count} can only be set before TensorFlow starts; it runs on {current} "
-                f"CPU device(s) now. Restart the kernel and call setup(cpu_devices={count}) "
-                "before anything else.") from None
+                f"cpu_devices={count} can only be set before TensorFlow starts; it runs on "
+                f"{current} CPU device(s) now. Restart the kernel and call "
+                f"setup(cpu_devices={count}) before anything else."
+            ) from None
 
 
 def environment_summary(seed=None):
@@ -170,18 +189,17 @@ def setup(seed=0, verbose=True, cpu_devices=None):
     Returns:
         The dict from `environment_summary`.
     """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = integer(seed, "seed", minimum=0)
     import_tensorflow_quietly()
     if cpu_devices is not None:
         split_cpu(cpu_devices)
     import keras
     import matplotlib.pyplot as plt
 
-    keras.utils.set_random_seed(int(seed))  # seeds random, NumPy and TensorFlow together
-    random.seed(int(seed))
+    keras.utils.set_random_seed(seed)  # seeds random, NumPy and TensorFlow together
+    random.seed(seed)
     plt.rcParams.update(PLOT_DEFAULTS)
-    summary = environment_summary(seed=int(seed))
+    summary = environment_summary(seed=seed)
     if verbose:
         print(
             f"Python {summary['python']} | TensorFlow {summary['tensorflow']} | "

@@ -14,6 +14,7 @@ Importing this module checks the Keras version against `TESTED_KERAS`: on anothe
 fails with one paragraph saying which version to install, because a renamed internal would
 otherwise break deep inside a training call. Set COURSE_UNTESTED_KERAS=1 to go on with a warning.
 """
+
 import contextlib
 import functools
 import os
@@ -29,10 +30,12 @@ def check_keras_version(version=keras.__version__):
     """Raise ImportError (or warn, with COURSE_UNTESTED_KERAS=1) on an untested Keras version."""
     if ".".join(version.split(".")[:2]) in TESTED_KERAS:
         return
-    message = (f"course_utils was tested with Keras {', '.join(TESTED_KERAS)}.x and this Python has "
-               f"Keras {version}, whose internals may differ. Install the tested version with "
-               f"`pip install keras=={TESTED_KERAS[-1]}.*` (or run `python3 course.py run`, which "
-               f"installs the pinned set), or set {UNTESTED_VARIABLE}=1 to try anyway.")
+    message = (
+        f"course_utils was tested with Keras {', '.join(TESTED_KERAS)}.x and this Python has "
+        f"Keras {version}, whose internals may differ. Install the tested version with "
+        f"`pip install keras=={TESTED_KERAS[-1]}.*` (or run `python3 course.py run`, which "
+        f"installs the pinned set), or set {UNTESTED_VARIABLE}=1 to try anyway."
+    )
     if os.environ.get(UNTESTED_VARIABLE) == "1":
         warnings.warn(message, RuntimeWarning, stacklevel=2)
     else:

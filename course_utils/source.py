@@ -1,4 +1,5 @@
 """Show the package's own source in a notebook, so that code is written once and read everywhere."""
+
 import inspect
 
 
@@ -14,7 +15,9 @@ def show_source(obj):
         None; in a notebook the source is rendered as Markdown, elsewhere it is printed.
     """
     if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismethod(obj)):
-        raise TypeError(f"show_source expects a class, function or method, got {type(obj).__name__}")
+        raise TypeError(
+            f"show_source expects a class, function or method, got {type(obj).__name__}"
+        )
     source = inspect.getsource(obj)
     try:
         from IPython import get_ipython

@@ -4,7 +4,8 @@
 For each of Linux x86-64, Linux aarch64, macOS arm64 and Windows x86-64 with Python 3.11, 3.12 and
 3.13 (12 cases), this evaluates the markers of requirements.txt for that target (pip would evaluate
 them for this machine, even with --platform), adds the course package built as a wheel with its
-`tensorflow` extra (markers of pyproject.toml evaluated the same way), and asks pip for a binary-only
+`tensorflow` extra (markers of pyproject.toml evaluated the same way), and asks pip for a
+binary-only
 dry run with that target's wheel tags. It prints one line per case and exits 1 naming each case that
 does not resolve, with the last lines of pip's error.
 
@@ -16,6 +17,7 @@ Needs the package index (not part of `course.py test`). Run from any Python with
     python3 scripts/check_resolution.py            # all 12 cases, two at a time
     python3 scripts/check_resolution.py --jobs 1
 """
+
 import argparse
 import json
 import shutil
@@ -48,33 +50,67 @@ def linux_tags(arch):
 
 # name -> (marker environment, wheel platform tags accepted there)
 PLATFORMS = {
-    "linux-x86_64": ({"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                      "platform_machine": "x86_64"},
-                     linux_tags("x86_64")),
-    "linux-aarch64": ({"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                       "platform_machine": "aarch64"},
-                      linux_tags("aarch64")),
-    "macos-arm64": ({"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix",
-                     "platform_machine": "arm64"},
-                    [f"macosx_{major}_0_{arch}" for major in MACOS_MAJORS for arch in ("arm64", "universal2")]
-                    + [f"macosx_10_{minor}_universal2" for minor in range(9, 17)]),
-    "windows-x86_64": ({"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-                        "platform_machine": "AMD64"},
-                       ["win_amd64"]),
+    "linux-x86_64": (
+        {
+            "sys_platform": "linux",
+            "platform_system": "Linux",
+            "os_name": "posix",
+            "platform_machine": "x86_64",
+        },
+        linux_tags("x86_64"),
+    ),
+    "linux-aarch64": (
+        {
+            "sys_platform": "linux",
+            "platform_system": "Linux",
+            "os_name": "posix",
+            "platform_machine": "aarch64",
+        },
+        linux_tags("aarch64"),
+    ),
+    "macos-arm64": (
+        {
+            "sys_platform": "darwin",
+            "platform_system": "Darwin",
+            "os_name": "posix",
+            "platform_machine": "arm64",
+        },
+        [f"macosx_{major}_0_{arch}" for major in MACOS_MAJORS for arch in ("arm64", "universal2")]
+        + [f"macosx_10_{minor}_universal2" for minor in range(9, 17)],
+    ),
+    "windows-x86_64": (
+        {
+            "sys_platform": "win32",
+            "platform_system": "Windows",
+            "os_name": "nt",
+            "platform_machine": "AMD64",
+        },
+        ["win_amd64"],
+    ),
 }
 
 
 def marker_environment(platform_name, python):
     environment, _ = PLATFORMS[platform_name]
-    return {**environment, "python_version": python, "python_full_version": f"{python}.0",
-            "implementation_name": "cpython", "platform_python_implementation": "CPython",
-            "implementation_version": f"{python}.0", "platform_release": "", "platform_version": ""}
+    return {
+        **environment,
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "implementation_version": f"{python}.0",
+        "platform_release": "",
+        "platform_version": "",
+    }
 
 
 def requirement_lines(text):
     """The requirement lines of a requirements file (comments and blank lines dropped)."""
-    return [line.split(" #")[0].strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.split(" #")[0].strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def selected(lines, environment):
@@ -89,14 +125,29 @@ def selected(lines, environment):
 
 
 def build_wheel(folder):
-    """Build the course package once, from a copy (setuptools would write build/ into the checkout)."""
+    """Build the course package once, from a copy (setuptools would write build/ into the
+    checkout)."""
     source = Path(folder) / "source"
-    shutil.copytree(ROOT / "course_utils", source / "course_utils",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "course_utils", source / "course_utils", ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
-                             str(folder), str(source)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         sys.exit("Could not build the course package:\n" + result.stderr[-2000:])
     return next(Path(folder).glob("course_utils-*.whl"))
@@ -112,20 +163,42 @@ def resolve(platform_name, python, wheel, folder):
     case = Path(folder) / f"{platform_name}-py{python.replace('.', '')}"  # e.g. macos-arm64-py312
     requirements, report = case.with_suffix(".txt"), case.with_suffix(".json")
     requirements.write_text("\n".join(lines) + "\n")
-    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-               "--only-binary=:all:", "--python-version", python, "--implementation", "cp",
-               "--report", str(report), "-r", str(requirements),
-               "--target", str(case)]  # older pips want --target with --platform; nothing is written
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--quiet",
+        "--only-binary=:all:",
+        "--python-version",
+        python,
+        "--implementation",
+        "cp",
+        "--report",
+        str(report),
+        "-r",
+        str(requirements),
+        "--target",
+        str(case),
+    ]  # older pips want --target with --platform; nothing is written
     for tag in PLATFORMS[platform_name][1]:
         command += ["--platform", tag]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         error = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
         return "-", error[-6:]
-    installs = {item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"]
-                for item in json.loads(report.read_text())["install"]}
-    found = [f"{name}=={installs[name]}" for name in ("tensorflow", "tensorflow-cpu") if name in installs]
-    return " + ".join(found) or "none", None if len(found) == 1 else ["expected one TensorFlow build"]
+    installs = {
+        item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"]
+        for item in json.loads(report.read_text())["install"]
+    }
+    found = [
+        f"{name}=={installs[name]}" for name in ("tensorflow", "tensorflow-cpu") if name in installs
+    ]
+    return " + ".join(found) or "none", None if len(found) == 1 else [
+        "expected one TensorFlow build"
+    ]
 
 
 def main():
@@ -144,7 +217,9 @@ def main():
         print(f"{platform_name:16} {python:7} {tensorflow:24} {'FAIL' if error else 'ok'}")
         if error:
             failed.append(f"{platform_name} Python {python}:\n    " + "\n    ".join(error))
-    print(f"{len(cases) - len(failed)} of {len(cases)} resolved in {time.monotonic() - started:.0f} s")
+    print(
+        f"{len(cases) - len(failed)} of {len(cases)} resolved in {time.monotonic() - started:.0f} s"
+    )
     if failed:
         print("\nFAILED\n" + "\n".join(failed))
         return 1

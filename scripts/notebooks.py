@@ -1,4 +1,5 @@
 """Shared helpers for the notebook scripts: which notebooks make up the course, and running one."""
+
 import re
 import time
 from pathlib import Path
@@ -21,8 +22,11 @@ def course_notebooks(paths=()):
 
 
 def count_asserts(notebook):
-    """Number of `assert` statements in the notebook's code cells: its asserted claims and checks."""
-    return sum(len(ASSERT_LINE.findall(cell.source)) for cell in notebook.cells if cell.cell_type == "code")
+    """Number of `assert` statements in the notebook's code cells: its asserted claims and
+    checks."""
+    return sum(
+        len(ASSERT_LINE.findall(cell.source)) for cell in notebook.cells if cell.cell_type == "code"
+    )
 
 
 def execute(path):
@@ -31,8 +35,13 @@ def execute(path):
     Returns (executed notebook, seconds, error message or None).
     """
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
-                            record_timing=False, resources={"metadata": {"path": str(Path(path).parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT_SECONDS,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
     start = time.perf_counter()
     error = None
     try:

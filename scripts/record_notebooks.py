@@ -6,6 +6,7 @@
 nbval later compares a fresh run against exactly these outputs. A notebook that fails is not
 written back, so a broken run never replaces good outputs.
 """
+
 import sys
 
 import nbformat

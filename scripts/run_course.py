@@ -8,6 +8,7 @@ build/html/. The table lists each notebook, its wall time and whether its assert
 (a notebook's claims are `assert` statements; one that fails stops the notebook). The times are
 also written to build/timings.csv. Exits non-zero if any notebook failed or ran past its budget.
 """
+
 import csv
 import sys
 

@@ -4,25 +4,28 @@ The notebooks ship with blanks (`answer = None`, functions that raise NotImpleme
 tests/test_exercise_solutions.py runs each solution below, as its cell would run in the notebook,
 and requires its check to say "correct". Keys: (notebook, exercise number).
 """
+
 # flake8: noqa: E501
 SOLUTIONS = {
-    ('00_welcome_and_setup', 1): '''\
+    ("00_welcome_and_setup", 1): """\
 # Exercise 1: which notebook teaches beam search? Answer with its number.
 answer = 13  # replace with your answer
 course_utils.check.notebook_for_topic("beam search", answer)
-''',
-    ('00_welcome_and_setup', 2): '''\
-# Exercise 2: how many parameters (weights and biases) does a Dense layer with 20 inputs and 10 units have?
+""",
+    ("00_welcome_and_setup", 2): """\
+# Exercise 2: how many parameters (weights and biases) does a Dense layer with 20 inputs and 10
+# units have?
 answer = 210  # replace with your answer
 course_utils.check.dense_parameter_count(inputs=20, units=10, answer=answer)
-''',
-    ('01_unfolding_computational_graphs', 1): '''\
-# Exercise 1: a vanilla RNN with input size 50, hidden size 32 and output size 8 (one output per step)
+""",
+    ("01_unfolding_computational_graphs", 1): """\
+# Exercise 1: a vanilla RNN with input size 50, hidden size 32 and output size 8 (one output per
+# step)
 # is unrolled for 100 steps. How many parameters does it have? Work it out by hand, then check.
 answer = 50 * 32 + 32 * 32 + 32 + 32 * 8 + 8  # replace with your answer
 course_utils.check.parameter_count(answer)
-''',
-    ('01_unfolding_computational_graphs', 2): '''\
+""",
+    ("01_unfolding_computational_graphs", 2): """\
 # Exercise 2: match every task to its design pattern. Patterns: "one-to-one", "one-to-many",
 # "many-to-one", "many-to-many (synced)", "many-to-many (unsynced)".
 answer = {
@@ -33,8 +36,8 @@ answer = {
     "translate English to German": "many-to-many (unsynced)",
 }
 course_utils.check.design_patterns(answer)
-''',
-    ('01_unfolding_computational_graphs', 3): '''\
+""",
+    ("01_unfolding_computational_graphs", 3): """\
 # Exercise 3: write `unroll(f, s0, xs, theta)` returning the list of states [s(1), ..., s(T)] with
 # s(t) = f(s(t-1), x(t), theta) and T = len(xs). Do not include s(0).
 def unroll(f, s0, xs, theta):
@@ -46,17 +49,18 @@ def unroll(f, s0, xs, theta):
 
 
 course_utils.check.unroll(unroll)
-''',
-    ('02_recurrent_language_model', 1): '''\
-# Exercise 1: one step of the vanilla RNN in NumPy. Shapes: x_t (batch, features), h_prev (batch, units),
+""",
+    ("02_recurrent_language_model", 1): """\
+# Exercise 1: one step of the vanilla RNN in NumPy. Shapes: x_t (batch, features), h_prev (batch,
+# units),
 # W_x (features, units), W_h (units, units), b (units,). Return h_t, shape (batch, units).
 def rnn_step(x_t, h_prev, W_x, W_h, b):
     return np.tanh(x_t @ W_x + h_prev @ W_h + b)  # replace with your own code
 
 
 course_utils.check.rnn_step(rnn_step)
-''',
-    ('02_recurrent_language_model', 2): '''\
+""",
+    ("02_recurrent_language_model", 2): """\
 # Exercise 2: `p` holds the probability the model gave to each correct next character of a text
 # (a 1-D array). Return the perplexity of the model on that text.
 def perplexity(p):
@@ -64,8 +68,8 @@ def perplexity(p):
 
 
 course_utils.check.perplexity(perplexity)
-''',
-    ('02_recurrent_language_model', 3): '''\
+""",
+    ("02_recurrent_language_model", 3): """\
 # Exercise 3: turn a 1-D array of logits into sampling probabilities at a given temperature,
 # softmax(logits / temperature). Make it work for large logits too (e.g. 1000).
 def temperature_softmax(logits, temperature):
@@ -75,11 +79,14 @@ def temperature_softmax(logits, temperature):
 
 
 course_utils.check.temperature_softmax(temperature_softmax)
-''',
-    ('03_backpropagation_through_time', 1): '''\
-# Exercise 1: the heart of BPTT. `states` is (T + 1, units): h_0, ..., h_T of one sequence of the tanh RNN
-# h_t = tanh(... + h_{t-1} @ W_h). `local_gradients` is (T, units): ∂L_t/∂h_t from each step's own loss only.
-# Return dL/dW_h, shape (units, units). Walk back from t = T, carrying the gradient from later steps.
+""",
+    ("03_backpropagation_through_time", 1): """\
+# Exercise 1: the heart of BPTT. `states` is (T + 1, units): h_0, ..., h_T of one sequence of the
+# tanh RNN
+# h_t = tanh(... + h_{t-1} @ W_h). `local_gradients` is (T, units): ∂L_t/∂h_t from each step's own
+# loss only.
+# Return dL/dW_h, shape (units, units). Walk back from t = T, carrying the gradient from later
+# steps.
 def bptt_gradient(states, recurrent_kernel, local_gradients):
     grad = np.zeros_like(recurrent_kernel)  # replace the body with your own code
     carry = np.zeros(recurrent_kernel.shape[0])
@@ -91,10 +98,12 @@ def bptt_gradient(states, recurrent_kernel, local_gradients):
 
 
 course_utils.check.bptt_gradient(bptt_gradient)
-''',
-    ('03_backpropagation_through_time', 2): '''\
-# Exercise 2: a gradient checker. Return the central-difference estimate of the gradient of the scalar
-# function f at the array x (same shape as x): entry i is (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
+""",
+    ("03_backpropagation_through_time", 2): """\
+# Exercise 2: a gradient checker. Return the central-difference estimate of the gradient of the
+# scalar
+# function f at the array x (same shape as x): entry i is (f(x + eps e_i) - f(x - eps e_i)) / (2
+# eps).
 # Leave x as you found it.
 def numerical_gradient(f, x, eps):
     grad = np.zeros_like(x)  # replace the body with your own code
@@ -110,15 +119,16 @@ def numerical_gradient(f, x, eps):
 
 
 course_utils.check.numerical_gradient(numerical_gradient)
-''',
-    ('04_vanishing_and_exploding_gradients', 1): '''\
+""",
+    ("04_vanishing_and_exploding_gradients", 1): """\
 # Exercise 1: a linear RNN has W_h = 0.8 * Q with Q orthogonal, and ‖∂L/∂h_T‖ = 1.
 # What is ‖∂L/∂h_{T-10}‖? (A number; a Python expression is fine.)
 answer = 0.8 ** 10  # replace with your answer
 course_utils.check.gradient_decay(answer)
-''',
-    ('04_vanishing_and_exploding_gradients', 2): '''\
-# Exercise 2: clip a list of gradient arrays by their *global* norm: if sqrt(sum of all squared entries)
+""",
+    ("04_vanishing_and_exploding_gradients", 2): """\
+# Exercise 2: clip a list of gradient arrays by their *global* norm: if sqrt(sum of all squared
+# entries)
 # exceeds clip_norm, scale every array by clip_norm / global_norm; otherwise return them unchanged.
 def clip_by_global_norm(gradient_list, clip_norm):
     global_norm = np.sqrt(sum(np.sum(g ** 2) for g in gradient_list))  # replace the body with your own code
@@ -127,15 +137,17 @@ def clip_by_global_norm(gradient_list, clip_norm):
 
 
 course_utils.check.clip_by_global_norm(clip_by_global_norm)
-''',
-    ('05_lstm_gates', 1): '''\
-# Exercise 1: how many trainable parameters does keras.layers.LSTM(128) have when it reads 20 features
+""",
+    ("05_lstm_gates", 1): """\
+# Exercise 1: how many trainable parameters does keras.layers.LSTM(128) have when it reads 20
+# features
 # per step? Work it out by hand, then check.
 answer = 4 * (128 * 20 + 128 * 128 + 128)  # replace with your answer
 course_utils.check.lstm_parameter_count(answer)
-''',
-    ('05_lstm_gates', 2): '''\
-# Exercise 2: write one LSTM step with Keras's weight layout: kernel (features, 4 units), recurrent_kernel
+""",
+    ("05_lstm_gates", 2): """\
+# Exercise 2: write one LSTM step with Keras's weight layout: kernel (features, 4 units),
+# recurrent_kernel
 # (units, 4 units), bias (4 units,), blocks in the order input, forget, candidate, output.
 # Return (h_t, c_t). Use NumPy only.
 def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
@@ -147,25 +159,29 @@ def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
 
 
 course_utils.check.lstm_step(lstm_step)
-''',
-    ('05_lstm_gates', 3): '''\
+""",
+    ("05_lstm_gates", 3): """\
 # Exercise 3: along the cell state alone (gates held fixed), how does c_T depend on c_k?
-# forget_gates is a (T, units) array whose row t-1 holds f_t. Return ∂c_T/∂c_k, a (units,) array, for k in 0..T.
+# forget_gates is a (T, units) array whose row t-1 holds f_t. Return ∂c_T/∂c_k, a (units,) array,
+# for k in 0..T.
 def cell_path_gradient(forget_gates, k):
     return np.prod(forget_gates[k:], axis=0)  # replace with your own code
 
 
 course_utils.check.cell_path_gradient(cell_path_gradient)
-''',
-    ('06_gru', 1): '''\
-# Exercise 1: how many trainable parameters does keras.layers.GRU(128) (default reset_after=True) have
+""",
+    ("06_gru", 1): """\
+# Exercise 1: how many trainable parameters does keras.layers.GRU(128) (default reset_after=True)
+# have
 # when it reads 20 features per step?
 answer = 3 * (128 * 20 + 128 * 128 + 2 * 128)  # replace with your answer
 course_utils.check.gru_parameter_count(answer)
-''',
-    ('06_gru', 2): '''\
-# Exercise 2: write one GRU step in Keras's convention with reset_after=False: kernel (features, 3 units),
-# recurrent_kernel (units, 3 units), bias (3 units,), blocks in the order update z, reset r, candidate;
+""",
+    ("06_gru", 2): """\
+# Exercise 2: write one GRU step in Keras's convention with reset_after=False: kernel (features, 3
+# units),
+# recurrent_kernel (units, 3 units), bias (3 units,), blocks in the order update z, reset r,
+# candidate;
 # h_t = z * h_prev + (1 - z) * candidate. Return h_t. Use NumPy only.
 def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):
     sigmoid = lambda a: 1 / (1 + np.exp(-a))  # replace the body with your own code
@@ -178,23 +194,26 @@ def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):
 
 
 course_utils.check.gru_step(gru_step)
-''',
-    ('07_long_term_dependencies', 1): '''\
-# Exercise 1: what is the time constant tau = 1 / (1 - alpha), in steps, of a leaky unit with alpha = 0.95?
+""",
+    ("07_long_term_dependencies", 1): """\
+# Exercise 1: what is the time constant tau = 1 / (1 - alpha), in steps, of a leaky unit with alpha
+# = 0.95?
 answer = 1 / (1 - 0.95)  # replace with your answer
 course_utils.check.leaky_time_constant(answer)
-''',
-    ('07_long_term_dependencies', 2): '''\
-# Exercise 2: write one step of a layer of leaky units, h_t = alpha * h_prev + (1 - alpha) * tanh(x_t W + h_prev U + b).
+""",
+    ("07_long_term_dependencies", 2): """\
+# Exercise 2: write one step of a layer of leaky units, h_t = alpha * h_prev + (1 - alpha) *
+# tanh(x_t W + h_prev U + b).
 # alpha is a (units,) array, one value per unit. Use NumPy only.
 def leaky_step(x_t, h_prev, kernel, recurrent_kernel, bias, alpha):
     return alpha * h_prev + (1 - alpha) * np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)  # replace
 
 
 course_utils.check.leaky_step(leaky_step)
-''',
-    ('07_long_term_dependencies', 3): '''\
-# Exercise 3: store P patterns of ±1 (a (P, N) array) with Hebb's rule: return the (N, N) weight matrix
+""",
+    ("07_long_term_dependencies", 3): """\
+# Exercise 3: store P patterns of ±1 (a (P, N) array) with Hebb's rule: return the (N, N) weight
+# matrix
 # W = (1/N) * sum over patterns of x x^T, with a zero diagonal.
 def hebbian_weights(patterns):
     weights = patterns.T @ patterns / patterns.shape[1]  # replace with your own code
@@ -203,22 +222,22 @@ def hebbian_weights(patterns):
 
 
 course_utils.check.hopfield_weights(hebbian_weights)
-''',
-    ('08_bidirectional_rnns', 1): '''\
+""",
+    ("08_bidirectional_rnns", 1): """\
 # Exercise 1: what is the output shape of
 #   Bidirectional(keras.layers.RNN(GRUCell(32), return_sequences=True), merge_mode="concat")
 # on an input of shape (16, 40, 8)? Then try the other merge modes (change merge_mode= in the call).
 answer = (16, 40, 64)  # replace with your answer, a tuple of ints
 course_utils.check.bidirectional_output_shape(answer, input_shape=(16, 40, 8), units=32, merge_mode="concat")
-''',
-    ('08_bidirectional_rnns', 2): '''\
+""",
+    ("08_bidirectional_rnns", 2): """\
 # Exercise 2 (homework question 5): how many parameters does a bidirectional LSTM layer have with
 # input size 10 and 32 units per direction (no output layer)? Work it out by hand.
 print(course_utils.check.BIDIRECTIONAL_QUESTION)
 answer = 2 * 4 * (10 * 32 + 32 * 32 + 32)  # replace with your answer
 course_utils.check.bidirectional_parameter_count(answer)
-''',
-    ('08_bidirectional_rnns', 3): '''\
+""",
+    ("08_bidirectional_rnns", 3): """\
 # Exercise 3: which of these tasks can use a bidirectional RNN? Map each task to True or False.
 answer = {
     "tag the parts of speech of a finished sentence": True,  # replace each value with your answer
@@ -228,17 +247,18 @@ answer = {
     "named-entity recognition on stored documents": True,
 }
 course_utils.check.bidirectional_use_cases(answer)
-''',
-    ('09_deep_recurrent_networks', 1): '''\
+""",
+    ("09_deep_recurrent_networks", 1): """\
 # Exercise 1: a deep-transition RNN has an MLP of depth 3 between h_(t-1) and h_t.
 # How many non-linear layers lie on the shortest path from h_(t-4) to h_t (a) without and
 # (b) with the shortcut connection? Answer with a pair (a, b).
 print(course_utils.check.PATH_LENGTH_QUESTION)
 answer = (12, 4)  # replace with your answer
 course_utils.check.transition_path_length(answer)
-''',
-    ('09_deep_recurrent_networks', 2): '''\
-# Exercise 2: write residual_stack(x, layers): apply the layer functions in order, the first one plainly
+""",
+    ("09_deep_recurrent_networks", 2): """\
+# Exercise 2: write residual_stack(x, layers): apply the layer functions in order, the first one
+# plainly
 # (y = f_1(x)), every later one with a residual connection (y = y + f_l(y)). Return the final y.
 def residual_stack(x, layers):
     y = layers[0](x)  # replace the body with your own code
@@ -248,9 +268,10 @@ def residual_stack(x, layers):
 
 
 course_utils.check.residual_stack(residual_stack)
-''',
-    ('09_deep_recurrent_networks', 3): '''\
-# Exercise 3: write layer_norm(a, epsilon) for a NumPy array a of shape (batch, units): normalise each
+""",
+    ("09_deep_recurrent_networks", 3): """\
+# Exercise 3: write layer_norm(a, epsilon) for a NumPy array a of shape (batch, units): normalise
+# each
 # example (row) to mean 0 and variance 1 over its units (no gain, no bias).
 def layer_norm(a, epsilon):
     mean = a.mean(axis=-1, keepdims=True)  # replace the body with your own code
@@ -259,9 +280,10 @@ def layer_norm(a, epsilon):
 
 
 course_utils.check.layer_norm(layer_norm)
-''',
-    ('10_recursive_neural_networks', 1): '''\
-# Exercise 1: write linearize(tree) for a nested-tuple binary tree such as (("not", "good"), "dull"):
+""",
+    ("10_recursive_neural_networks", 1): """\
+# Exercise 1: write linearize(tree) for a nested-tuple binary tree such as (("not", "good"),
+# "dull"):
 # return (children, words) with nodes numbered children-before-parent and the root last;
 # children[i] = [left, right] (or [-1, -1] at a leaf), words[i] = the word at a leaf, None inside.
 def linearize(tree):
@@ -282,16 +304,17 @@ def linearize(tree):
 
 
 course_utils.check.linearize_tree(linearize)
-''',
-    ('10_recursive_neural_networks', 2): '''\
+""",
+    ("10_recursive_neural_networks", 2): """\
 # Exercise 2: how many parameters does a binary TreeLSTM have with 16 input features and 32 units
 # (kernel, recurrent kernel and bias; no embedding, no classifier)?
 print(course_utils.check.TREE_LSTM_QUESTION)
 answer = 5 * (16 * 32 + 2 * 32 * 32 + 32)  # replace with your answer
 course_utils.check.tree_lstm_parameter_count(answer)
-''',
-    ('10_recursive_neural_networks', 3): '''\
-# Exercise 3: label each phrase with the data set's rules: a word has its own polarity ("not", "the",
+""",
+    ("10_recursive_neural_networks", 3): """\
+# Exercise 3: label each phrase with the data set's rules: a word has its own polarity ("not",
+# "the",
 # "film" are neutral); (not X) flips X; (X Y) is Y's label unless Y is neutral, then X's.
 print(course_utils.check.TREE_LABEL_PHRASES)
 answer = {
@@ -302,8 +325,8 @@ answer = {
     "(not ((awful film) clever))": "negative",
 }
 course_utils.check.tree_labels(answer)
-''',
-    ('11_sequence_to_sequence', 1): '''\
+""",
+    ("11_sequence_to_sequence", 1): """\
 # Exercise 1: write the masked mean. token_losses and mask are (batch, time) NumPy arrays;
 # mask is 1.0 at real tokens and 0.0 at padding. Return one number: the mean loss per real token.
 def my_masked_mean(token_losses, mask):
@@ -311,10 +334,11 @@ def my_masked_mean(token_losses, mask):
 
 
 course_utils.check.masked_mean(my_masked_mean)
-''',
-    ('11_sequence_to_sequence', 2): '''\
+""",
+    ("11_sequence_to_sequence", 2): """\
 # Exercise 2: build the teacher-forcing arrays. target_ids is a list of lists of token ids (no
-# <start>/<end>); return (decoder_inputs, decoder_targets), two int arrays of shape (len(target_ids), width):
+# <start>/<end>); return (decoder_inputs, decoder_targets), two int arrays of shape
+# (len(target_ids), width):
 # <start> (id 1) + ids, and ids + <end> (id 2), each padded with 0.
 def my_teacher_forcing_arrays(target_ids, width):
     decoder_inputs = np.zeros((len(target_ids), width), dtype=int)  # replace with your code
@@ -326,15 +350,15 @@ def my_teacher_forcing_arrays(target_ids, width):
 
 
 course_utils.check.teacher_forcing_arrays(my_teacher_forcing_arrays)
-''',
-    ('11_sequence_to_sequence', 3): '''\
+""",
+    ("11_sequence_to_sequence", 3): """\
 # Exercise 3: which statement describes exposure bias? Answer with the letter.
 for letter, statement in course_utils.check.EXPOSURE_BIAS_CHOICES.items():
     print(f"({letter}) {statement}")
 answer = "a"  # replace with your answer
 course_utils.check.exposure_bias(answer)
-''',
-    ('12_attention', 1): '''\
+""",
+    ("12_attention", 1): """\
 # Exercise 1: Luong 'dot' attention for one query, with a padding mask, in NumPy.
 # query (units,), values (T_in, units), mask (T_in,) with 1.0 at real positions and 0.0 at padding.
 # Return (context (units,), weights (T_in,)); padded positions must get weight 0.
@@ -347,69 +371,74 @@ def my_masked_attention(query, values, mask):
 
 
 course_utils.check.masked_attention(my_masked_attention)
-''',
-    ('12_attention', 2): '''\
-# Exercise 2: how many trainable parameters does BahdanauAttention(units=16) have for a decoder state
+""",
+    ("12_attention", 2): """\
+# Exercise 2: how many trainable parameters does BahdanauAttention(units=16) have for a decoder
+# state
 # (query) of size 64 and encoder outputs (values) of size 48? Work it out from the score formula.
 print(course_utils.check.ATTENTION_PARAMETERS_QUESTION)
 answer = 64 * 16 + 48 * 16 + 16  # replace with your answer
 course_utils.check.attention_parameters(answer)
-''',
-    ('12_attention', 3): '''\
+""",
+    ("12_attention", 3): """\
 # Exercise 3: which English token should each German token attend to most? Map every German token
 # of the question to an English token (the hyphen is "-").
 print(course_utils.check.ALIGNMENT_QUESTION)
 answer = {"drei": "three", "hundert": "hundred", "zwei": "two", "und": "-", "vierzig": "forty"}  # replace
 course_utils.check.alignment(answer)
-''',
-    ('13_beam_search', 1): '''\
-# Exercise 1: how many distinct outputs of at most 3 tokens can a decoder produce whose vocabulary has
+""",
+    ("13_beam_search", 1): """\
+# Exercise 1: how many distinct outputs of at most 3 tokens can a decoder produce whose vocabulary
+# has
 # 4 tokens, one of which is <end>? (Nothing follows <end>; an output may also be cut at 3 tokens.)
 answer = 1 + 3 + 9 + 27  # replace with your answer
 course_utils.check.number_of_outputs(answer, vocabulary_size=4, max_length=3)
-''',
-    ('13_beam_search', 2): '''\
+""",
+    ("13_beam_search", 2): """\
 # Exercise 2: an output has the token log-probabilities below (the last one is <end>'s). What is its
 # length-normalised score with alpha = 0.6?
 token_log_probs = (-0.4, -1.2, -0.1, -0.3)
 answer = sum(token_log_probs) / len(token_log_probs) ** 0.6  # replace with your answer
 course_utils.check.length_normalised_score(answer, token_log_probs=token_log_probs, length_penalty=0.6)
-''',
-    ('13_beam_search', 3): '''\
+""",
+    ("13_beam_search", 3): """\
 # Exercise 3: which statements are true? Answer with a set of letters.
 for letter, statement in course_utils.check.BEAM_SEARCH_STATEMENTS.items():
     print(letter, statement)
 answer = {"A", "E"}  # replace with your answer
 course_utils.check.beam_search_statements(answer)
-''',
-    ('14_from_rnns_to_transformers', 1): '''\
+""",
+    ("14_from_rnns_to_transformers", 1): """\
 # Exercise 1: for one layer and a sequence of T = 50 tokens, how many steps must run one after
 # another (however many processors there are) in a recurrent layer and in a self-attention layer?
 answer = {"rnn": 50, "self_attention": 1}  # replace the numbers with your answers
 course_utils.check.sequential_operations(answer, sequence_length=50)
-''',
-    ('14_from_rnns_to_transformers', 2): '''\
-# Exercise 2: how many attention weights alpha_ij does one self-attention layer with 4 heads compute for
+""",
+    ("14_from_rnns_to_transformers", 2): """\
+# Exercise 2: how many attention weights alpha_ij does one self-attention layer with 4 heads compute
+# for
 # one sequence of 128 tokens?
 answer = 4 * 128 * 128  # replace with your answer
 course_utils.check.attention_score_count(answer, sequence_length=128, num_heads=4)
-''',
-    ('14_from_rnns_to_transformers', 3): '''\
+""",
+    ("14_from_rnns_to_transformers", 3): """\
 # Exercise 3 (the notes' quiz question, corrected): which statements are true? A set of letters.
 for letter, statement in course_utils.check.TRANSFORMER_STATEMENTS.items():
     print(letter, statement)
 answer = {"A", "B", "E"}  # replace with your answer
 course_utils.check.transformer_statements(answer)
-''',
-    ('15_appendix_scaling_out', 1): '''\
+""",
+    ("15_appendix_scaling_out", 1): """\
 # Exercise 1: train(model, x, y, batch_size=64) under MirroredStrategy with 4 GPUs on 10,000
-# examples. How many examples does each GPU see per step, and how many optimizer steps make one epoch?
+# examples. How many examples does each GPU see per step, and how many optimizer steps make one
+# epoch?
 print(course_utils.check.REPLICA_QUESTION)
 answer = (16, 157)  # replace with your answer
 result = course_utils.check.replica_batch(answer)
-''',
-    ('15_appendix_scaling_out', 2): '''\
-# Exercise 2: each replica reports the summed loss over its real tokens (loss_sums) and how many real
+""",
+    ("15_appendix_scaling_out", 2): """\
+# Exercise 2: each replica reports the summed loss over its real tokens (loss_sums) and how many
+# real
 # tokens it had (weight_sums), both 1-D arrays. Return the mean loss over the whole batch, as one
 # device would compute it. A replica may hold only padding.
 def global_mean_loss(loss_sums, weight_sums):
@@ -417,5 +446,5 @@ def global_mean_loss(loss_sums, weight_sums):
 
 
 result = course_utils.check.global_mean_loss(global_mean_loss)
-''',
+""",
 }

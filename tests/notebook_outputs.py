@@ -1,4 +1,5 @@
-"""How a fresh run's outputs are compared with a notebook's stored ones (nbval, and the run-twice test).
+"""How a fresh run's outputs are compared with a notebook's stored ones (nbval, and the run-twice
+test).
 
 The rule (the README's contributing section states it for authors):
 
@@ -15,13 +16,16 @@ The rule (the README's contributing section states it for authors):
 - A cell whose numbers are chaotic (where a diverging run blows up, the loss it reaches) starts with
   `# NBVAL_IGNORE_OUTPUT` and a comment giving the reason; its claim is asserted in a compared cell.
 """
+
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 SANITIZE_FILE = Path(__file__).resolve().parent / "nbval_sanitize.cfg"
-IGNORE_MARKER = re.compile(r"^\s*#\s*NBVAL_IGNORE_OUTPUT\s*$", re.MULTILINE)  # nbval needs the exact line
+IGNORE_MARKER = re.compile(
+    r"^\s*#\s*NBVAL_IGNORE_OUTPUT\s*$", re.MULTILINE
+)  # nbval needs the exact line
 TOLERANCE_LINE = re.compile(r"^\s*#\s*NBVAL_TOLERANCE\b(.*)$", re.MULTILINE)
 TOLERANCE_SETTING = re.compile(r"(rel|abs)=(\S+)")
 # A number standing on its own: not part of a name such as `lstm_1` or a version such as `3.11.7`.
@@ -52,34 +56,46 @@ def cell_tolerance(source, where="this cell"):
         return None
     fix = "Write it as `# NBVAL_TOLERANCE rel=0.02 abs=0.005` (either may be left out; both >= 0)."
     if len(lines) > 1:
-        raise ToleranceMarkerError(f"{where} has {len(lines)} NBVAL_TOLERANCE lines; keep one. {fix}")
+        raise ToleranceMarkerError(
+            f"{where} has {len(lines)} NBVAL_TOLERANCE lines; keep one. {fix}"
+        )
     text = lines[0].strip()
     settings = dict(TOLERANCE_SETTING.findall(text))
     leftover = TOLERANCE_SETTING.sub("", text).strip()
     if leftover or not settings:
-        raise ToleranceMarkerError(f"{where}: cannot read the tolerance {text!r} (unexpected {leftover or 'nothing'!r}). {fix}")
+        raise ToleranceMarkerError(
+            f"{where}: cannot read the tolerance {text!r} (unexpected {leftover or 'nothing'!r}). "
+            f"{fix}"
+        )
     values = {}
     for name, value in settings.items():
         try:
             values[name] = float(value)
         except ValueError:
-            raise ToleranceMarkerError(f"{where}: {name}={value!r} is not a number. {fix}") from None
+            raise ToleranceMarkerError(
+                f"{where}: {name}={value!r} is not a number. {fix}"
+            ) from None
         if not 0 <= values[name] <= MAX_TOLERANCE[name]:
             raise ToleranceMarkerError(
-                f"{where}: {name}={value} is outside [0, {MAX_TOLERANCE[name]:g}]; a tolerance that "
-                f"wide compares nothing: mark the cell `# NBVAL_IGNORE_OUTPUT` with a reason instead. {fix}")
+                f"{where}: {name}={value} is outside [0, {MAX_TOLERANCE[name]:g}]; a tolerance "
+                f"that wide compares nothing: mark the cell `# NBVAL_IGNORE_OUTPUT` with a reason "
+                f"instead. {fix}"
+            )
     return Tolerance(**values)
 
 
 def is_ignored(cell):
     """True when nbval will not compare this cell's output (marker line or cell tag)."""
-    return bool(IGNORE_MARKER.search(cell.source)) or "nbval-ignore-output" in cell.metadata.get("tags", [])
+    return bool(IGNORE_MARKER.search(cell.source)) or "nbval-ignore-output" in cell.metadata.get(
+        "tags", []
+    )
 
 
 def snap_numbers(stored, fresh, tolerance):
     """`fresh` with each number that is within `tolerance` of the stored one replaced by it.
 
-    Returns (text, largest relative change among the numbers of magnitude >= DRIFT_FLOOR). When the words around the numbers,
+    Returns (text, largest relative change among the numbers of magnitude >= DRIFT_FLOOR). When the
+    words around the numbers,
     or their count, differ, `fresh` comes back unchanged and the exact comparison reports the
     difference.
     """
@@ -104,8 +120,12 @@ def coalesce_streams(outputs):
     """Consecutive stream outputs of one name joined into one (a kernel may split a print)."""
     merged = []
     for out in outputs:
-        if out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream" \
-                and merged[-1].get("name") == out.get("name"):
+        if (
+            out.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
             merged[-1] = {**merged[-1], "text": merged[-1]["text"] + out["text"]}
         else:
             merged.append(dict(out))
@@ -113,11 +133,16 @@ def coalesce_streams(outputs):
 
 
 def without_stderr(outputs):
-    return [out for out in outputs if not (out.get("output_type") == "stream" and out.get("name") == "stderr")]
+    return [
+        out
+        for out in outputs
+        if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+    ]
 
 
 def snap_outputs(stored_outputs, fresh_outputs, tolerance):
-    """Fresh outputs with in-tolerance numbers replaced by the stored ones, and the largest relative change."""
+    """Fresh outputs with in-tolerance numbers replaced by the stored ones, and the largest relative
+    change."""
     stored_outputs = coalesce_streams(without_stderr(stored_outputs))
     fresh_outputs = coalesce_streams(without_stderr(fresh_outputs))
     if tolerance is None or len(stored_outputs) != len(fresh_outputs):
@@ -140,7 +165,9 @@ def snap_outputs(stored_outputs, fresh_outputs, tolerance):
 
 
 def sanitizers():
-    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE_FILE.read_text(), flags=re.MULTILINE)
+    return re.findall(
+        r"^regex: (.*)$\n^replace: (.*)$", SANITIZE_FILE.read_text(), flags=re.MULTILINE
+    )
 
 
 def comparable_text(outputs, patterns):
@@ -155,7 +182,8 @@ def comparable_text(outputs, patterns):
 
 
 def differing_cells(stored_notebook, fresh_notebook, use_tolerance=True):
-    """Indices (among code cells) of the compared cells whose outputs differ, under the rule above."""
+    """Indices (among code cells) of the compared cells whose outputs differ, under the rule
+    above."""
     patterns = sanitizers()
     stored_cells = [cell for cell in stored_notebook.cells if cell.cell_type == "code"]
     fresh_cells = [cell for cell in fresh_notebook.cells if cell.cell_type == "code"]

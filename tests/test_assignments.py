@@ -10,6 +10,7 @@ For every assignment under `assignments/source/`:
 The round trip runs nbgrader itself (`scripts/assignments.py release`, `collect`, `grade`: the
 lecturer's commands), so it takes a minute or so: nbgrader executes every submission in a kernel.
 """
+
 import csv
 import importlib.util
 import shutil
@@ -24,8 +25,19 @@ ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "assignments"
 SCRIPT = ROOT / "scripts" / "assignments.py"
 ASSIGNMENTS = sorted(path.name for path in (COURSE / "source").iterdir() if path.is_dir())
-REGIONS = {"### BEGIN SOLUTION": "### END SOLUTION", "### BEGIN HIDDEN TESTS": "### END HIDDEN TESTS"}
-LOCAL_ONLY = ("gradebook.db", "submitted", "autograded", "feedback", "downloaded", "grades.csv", ".nbgrader.log")
+REGIONS = {
+    "### BEGIN SOLUTION": "### END SOLUTION",
+    "### BEGIN HIDDEN TESTS": "### END HIDDEN TESTS",
+}
+LOCAL_ONLY = (
+    "gradebook.db",
+    "submitted",
+    "autograded",
+    "feedback",
+    "downloaded",
+    "grades.csv",
+    ".nbgrader.log",
+)
 
 
 def load_script():
@@ -45,7 +57,8 @@ def grading(cell):
 
 
 def split_secret_lines(notebook):
-    """(secret, public): stripped lines inside solution / hidden-test regions or written answers, and all others."""
+    """(secret, public): stripped lines inside solution / hidden-test regions or written answers,
+    and all others."""
     secret, public = set(), set()
     for cell in notebook.cells:
         meta = grading(cell)
@@ -68,10 +81,14 @@ def split_secret_lines(notebook):
 
 
 def points(notebook, kind):
-    """Autograded ('code') or hand-graded ('written') points of a source notebook, from its cell metadata."""
+    """Autograded ('code') or hand-graded ('written') points of a source notebook, from its cell
+    metadata."""
     cell_type = "code" if kind == "code" else "markdown"
-    return sum(grading(cell).get("points", 0) for cell in notebook.cells
-               if grading(cell).get("grade") and cell.cell_type == cell_type)
+    return sum(
+        grading(cell).get("points", 0)
+        for cell in notebook.cells
+        if grading(cell).get("grade") and cell.cell_type == cell_type
+    )
 
 
 class TestSourcesAndRelease:
@@ -79,33 +96,59 @@ class TestSourcesAndRelease:
         assert len(ASSIGNMENTS) >= 4, ASSIGNMENTS
         for assignment in ASSIGNMENTS:
             name = source_notebook(assignment).name
-            assert (COURSE / "release" / assignment / name).is_file(), f"{assignment}: release missing"
+            assert (COURSE / "release" / assignment / name).is_file(), (
+                f"{assignment}: release missing"
+            )
 
     @pytest.mark.parametrize("assignment", ASSIGNMENTS)
     def test_autograded_points_are_the_majority(self, assignment):
         notebook = nbformat.read(source_notebook(assignment), as_version=4)
         code, written = points(notebook, "code"), points(notebook, "written")
-        assert code >= 8 and code > 2 * written, f"{assignment}: {code} autograded vs {written} written points"
+        assert code >= 8 and code > 2 * written, (
+            f"{assignment}: {code} autograded vs {written} written points"
+        )
 
     @pytest.mark.parametrize("assignment", ASSIGNMENTS)
     def test_release_contains_no_solution_and_no_hidden_test(self, assignment):
         source = nbformat.read(source_notebook(assignment), as_version=4)
         secret, _ = split_secret_lines(source)
-        assert len(secret) > 20, f"{assignment}: suspiciously few solution / hidden-test lines ({len(secret)})"
-        release_files = [path for path in (COURSE / "release" / assignment).rglob("*") if path.is_file()]
+        assert len(secret) > 20, (
+            f"{assignment}: suspiciously few solution / hidden-test lines ({len(secret)})"
+        )
+        release_files = [
+            path for path in (COURSE / "release" / assignment).rglob("*") if path.is_file()
+        ]
         release_text = "\n".join(path.read_text() for path in release_files)
-        release_cells = [cell for path in release_files if path.suffix == ".ipynb"
-                         for cell in nbformat.read(path, as_version=4).cells]
-        release_lines = {line.strip() for cell in release_cells for line in cell.source.splitlines()}
+        release_cells = [
+            cell
+            for path in release_files
+            if path.suffix == ".ipynb"
+            for cell in nbformat.read(path, as_version=4).cells
+        ]
+        release_lines = {
+            line.strip() for cell in release_cells for line in cell.source.splitlines()
+        }
         for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
-            assert marker not in release_text, f"{assignment}: marker {marker!r} left in the release"
-        leaked = sorted(line for line in secret if line in release_lines or (len(line) >= 20 and line in release_text))
-        assert not leaked, f"{assignment}: solution or hidden-test lines in the release: {leaked[:5]}"
+            assert marker not in release_text, (
+                f"{assignment}: marker {marker!r} left in the release"
+            )
+        leaked = sorted(
+            line
+            for line in secret
+            if line in release_lines or (len(line) >= 20 and line in release_text)
+        )
+        assert not leaked, (
+            f"{assignment}: solution or hidden-test lines in the release: {leaked[:5]}"
+        )
 
     @pytest.mark.parametrize("assignment", ASSIGNMENTS)
     def test_every_answer_cell_of_the_release_is_a_stub(self, assignment):
         (path,) = sorted((COURSE / "release" / assignment).glob("*.ipynb"))
-        answers = [cell for cell in nbformat.read(path, as_version=4).cells if grading(cell).get("solution")]
+        answers = [
+            cell
+            for cell in nbformat.read(path, as_version=4).cells
+            if grading(cell).get("solution")
+        ]
         assert answers, f"{assignment}: no answer cells"
         for cell in answers:
             stub = "raise NotImplementedError()" if cell.cell_type == "code" else "YOUR ANSWER HERE"
@@ -115,15 +158,20 @@ class TestSourcesAndRelease:
 
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
-    """Regenerate the release, hand in the solution and the untouched release, autograde, export grades."""
+    """Regenerate the release, hand in the solution and the untouched release, autograde, export
+    grades."""
     course = tmp_path_factory.mktemp("course") / "assignments"
     shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns(*LOCAL_ONLY))
     committed_release = course.parent / "committed_release"
     shutil.move(course / "release", committed_release)
 
     def run(*arguments):
-        subprocess.run([sys.executable, str(SCRIPT), "--course-dir", str(course), *arguments], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(SCRIPT), "--course-dir", str(course), *arguments],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     run("release")
     for assignment in ASSIGNMENTS:
@@ -140,33 +188,55 @@ def round_trip(tmp_path_factory):
     return course, committed_release, scores
 
 
+@pytest.mark.slow  # nbgrader executes every submission in a kernel
 class TestRoundTrip:
     def test_committed_release_equals_a_fresh_one(self, round_trip):
         course, committed_release, _ = round_trip
-        fresh = sorted(path.relative_to(course / "release")
-                       for path in (course / "release").rglob("*") if path.is_file())
-        committed = sorted(path.relative_to(committed_release)
-                           for path in committed_release.rglob("*") if path.is_file())
-        assert fresh == committed, "the release folder's files differ: run `python scripts/assignments.py release`"
+        fresh = sorted(
+            path.relative_to(course / "release")
+            for path in (course / "release").rglob("*")
+            if path.is_file()
+        )
+        committed = sorted(
+            path.relative_to(committed_release)
+            for path in committed_release.rglob("*")
+            if path.is_file()
+        )
+        assert fresh == committed, (
+            "the release folder's files differ: run `python scripts/assignments.py release`"
+        )
         for relative in fresh:
-            assert (course / "release" / relative).read_bytes() == (committed_release / relative).read_bytes(), (
-                f"release/{relative} is stale: run `.venv/bin/python scripts/assignments.py release` and commit it")
+            assert (course / "release" / relative).read_bytes() == (
+                committed_release / relative
+            ).read_bytes(), (
+                f"release/{relative} is stale: run `.venv/bin/python scripts/assignments.py "
+                f"release` and commit it"
+            )
 
     @pytest.mark.parametrize("assignment", ASSIGNMENTS)
     def test_solution_gets_every_autograded_point(self, round_trip, assignment):
         _, _, scores = round_trip
         expected = points(nbformat.read(source_notebook(assignment), as_version=4), "code")
         row = scores[(assignment, "solution")]
-        assert float(row["score"]) == expected, f"{assignment}: solution scored {row['score']} of {expected} autograded"
+        assert float(row["score"]) == expected, (
+            f"{assignment}: solution scored {row['score']} of {expected} autograded"
+        )
 
     @pytest.mark.parametrize("assignment", ASSIGNMENTS)
     def test_untouched_release_scores_zero_without_crashing(self, round_trip, assignment):
         course, _, scores = round_trip
         row = scores[(assignment, "untouched")]
-        assert float(row["score"]) == 0.0, f"{assignment}: the untouched release scored {row['score']}"
+        assert float(row["score"]) == 0.0, (
+            f"{assignment}: the untouched release scored {row['score']}"
+        )
         (graded,) = sorted((course / "autograded" / "untouched" / assignment).glob("*.ipynb"))
-        errors = [output for cell in nbformat.read(graded, as_version=4).cells if cell.cell_type == "code"
-                  for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+        errors = [
+            output
+            for cell in nbformat.read(graded, as_version=4).cells
+            if cell.cell_type == "code"
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "error"
+        ]
         assert errors, "the untouched release was executed: its tests must fail with errors"
 
     def test_grades_csv_has_a_row_per_submission_with_the_maximum(self, round_trip):

@@ -1,4 +1,8 @@
-"""Tests for course_utils.layers.attention: Keras built-ins and NumPy as references, masks, saving, bad input."""
+"""Tests for course_utils.layers.attention: Keras built-ins and NumPy as references, masks, saving,
+bad input."""
+
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -46,10 +50,15 @@ class TestBahdanauAttention:
     def test_matches_keras_additive_attention_with_identity_projections(self):
         # Keras: score = sum(scale * tanh(q + k)); ours with W_q = W_k = I and v = scale.
         dim = 6
-        query, values, mask = random(BATCH, T_QUERY, dim), random(BATCH, T_IN, dim), mask_with_padding()
+        query, values, mask = (
+            random(BATCH, T_QUERY, dim),
+            random(BATCH, T_IN, dim),
+            mask_with_padding(),
+        )
         keras_layer = keras.layers.AdditiveAttention(use_scale=True)
-        expected, expected_weights = keras_layer([query, values], mask=[None, mask],
-                                                 return_attention_scores=True)
+        expected, expected_weights = keras_layer(
+            [query, values], mask=[None, mask], return_attention_scores=True
+        )
         ours = BahdanauAttention(dim)
         ours.build(query.shape, values.shape)
         ours.set_weights([np.eye(dim), np.eye(dim), keras_layer.get_weights()[0]])
@@ -78,7 +87,9 @@ class TestBahdanauAttention:
 
     def test_weights_sum_to_one_over_real_positions_and_padding_gets_zero(self):
         mask = mask_with_padding()
-        _, weights = BahdanauAttention(5)(random(BATCH, T_QUERY, 4), random(BATCH, T_IN, 4), mask=mask)
+        _, weights = BahdanauAttention(5)(
+            random(BATCH, T_QUERY, 4), random(BATCH, T_IN, 4), mask=mask
+        )
         weights = np.asarray(weights)
         np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-6)
         assert np.all(weights[np.broadcast_to(~mask[:, None, :], weights.shape)] == 0.0)
@@ -92,8 +103,13 @@ class TestBahdanauAttention:
         np.testing.assert_allclose(layer(query, changed, mask=mask)[0], context, atol=1e-6)
 
     def test_keras_round_trip(self, tmp_path):
-        save_and_load(BahdanauAttention(3), random(BATCH, 6), random(BATCH, T_IN, 4),
-                      mask_with_padding(), tmp_path)
+        save_and_load(
+            BahdanauAttention(3),
+            random(BATCH, 6),
+            random(BATCH, T_IN, 4),
+            mask_with_padding(),
+            tmp_path,
+        )
 
     def test_config_round_trip(self):
         layer = BahdanauAttention(7, name="att")
@@ -101,17 +117,35 @@ class TestBahdanauAttention:
 
     @pytest.mark.parametrize("units", [0, -3, 2.5, True, "8"])
     def test_bad_units(self, units):
-        with pytest.raises(ValueError, match=repr(units).replace(".", r"\.")):
+        with pytest.raises(
+            ValueError,
+            match=rf"`units` must be an integer >= 1, got "
+            rf"{re.escape(repr(units))}$",
+        ):
             BahdanauAttention(units)
 
     def test_bad_ranks(self):
-        with pytest.raises(ValueError, match=r"query must have rank 2 .* got shape \(3, 2, 4, 5\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`query` must be of shape \(batch, units_q\) or "
+            r"\(batch, T_query, units_q\) with units_q known, "
+            r"got \(3, 2, 4, 5\)$",
+        ):
             BahdanauAttention(3)(random(3, 2, 4, 5), random(3, T_IN, 4))
-        with pytest.raises(ValueError, match=r"values must have rank 3 .* got shape \(3, 4\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`values` must be of shape \(batch, T_in, units_v\) "
+            r"with units_v known, got \(3, 4\)$",
+        ):
             BahdanauAttention(3)(random(3, 4), random(3, 4))
 
     def test_bad_mask_shape(self):
-        with pytest.raises(ValueError, match=r"mask must have shape .*\(3, 5\).* got shape \(3, 4\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`mask` must be of shape \(batch, T_in\) = \(3, 5\) "
+            r"like the values, "
+            r"got \(3, 4\)",  # Keras adds the call's arguments after this
+        ):
             BahdanauAttention(3)(random(3, 4), random(3, T_IN, 4), mask=np.ones((3, 4), bool))
 
 
@@ -119,7 +153,8 @@ class TestLuongAttention:
     def test_dot_matches_keras_attention(self):
         query, values, mask = random(BATCH, T_QUERY, 6), random(BATCH, T_IN, 6), mask_with_padding()
         expected, expected_weights = keras.layers.Attention(use_scale=False, score_mode="dot")(
-            [query, values], mask=[None, mask], return_attention_scores=True)
+            [query, values], mask=[None, mask], return_attention_scores=True
+        )
         context, weights = LuongAttention("dot")(query, values, mask=mask)
         np.testing.assert_allclose(weights, expected_weights, atol=1e-6)
         np.testing.assert_allclose(context, expected, atol=1e-5)
@@ -130,15 +165,17 @@ class TestLuongAttention:
         context, weights = layer(query, values, mask=mask)
         projected = query @ np.asarray(layer.kernel)  # s^T W h = (W^T s)^T h
         expected, expected_weights = keras.layers.Attention(use_scale=False)(
-            [projected, values], mask=[None, mask], return_attention_scores=True)
+            [projected, values], mask=[None, mask], return_attention_scores=True
+        )
         np.testing.assert_allclose(weights, expected_weights, atol=1e-6)
         np.testing.assert_allclose(context, expected, atol=1e-5)
 
     def test_dot_matches_numpy(self):
         query, values, mask = random(BATCH, 6), random(BATCH, T_IN, 6), mask_with_padding()
         context, weights = LuongAttention("dot")(query, values, mask=mask)
-        expected, expected_weights = numpy_attention((query[:, None] @ values.transpose(0, 2, 1)),
-                                                     values, mask)
+        expected, expected_weights = numpy_attention(
+            (query[:, None] @ values.transpose(0, 2, 1)), values, mask
+        )
         np.testing.assert_allclose(weights, expected_weights[:, 0], atol=1e-6)
         np.testing.assert_allclose(context, expected[:, 0], atol=1e-5)
 
@@ -158,11 +195,20 @@ class TestLuongAttention:
 
     @pytest.mark.parametrize("score", ["dot", "general"])
     def test_keras_round_trip(self, score, tmp_path):
-        save_and_load(LuongAttention(score), random(BATCH, 4), random(BATCH, T_IN, 4),
-                      mask_with_padding(), tmp_path)
+        save_and_load(
+            LuongAttention(score),
+            random(BATCH, 4),
+            random(BATCH, T_IN, 4),
+            mask_with_padding(),
+            tmp_path,
+        )
 
     def test_bad_score(self):
-        with pytest.raises(ValueError, match=r"score must be one of .* got 'concat'"):
+        with pytest.raises(
+            ValueError,
+            match=r"`score` must be one of 'dot', 'general', "
+            r"got 'concat'$",
+        ):
             LuongAttention("concat")
 
     def test_dot_with_mismatched_sizes(self):
@@ -170,5 +216,20 @@ class TestLuongAttention:
             LuongAttention("dot")(random(2, 3), random(2, T_IN, 4))
 
     def test_bad_mask_shape(self):
-        with pytest.raises(ValueError, match=r"got shape \(2, 5, 1\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`mask` must be of shape \(batch, T_in\) = \(2, 5\) "
+            r"like the values, got \(2, 5, 1\)",
+        ):
             LuongAttention("dot")(random(2, 4), random(2, T_IN, 4), mask=np.ones((2, 5, 1), bool))
+
+
+def test_attention_plot_takes_one_example():
+    from course_utils.plotting.sequence_to_sequence import plot_attention
+
+    with pytest.raises(
+        ValueError,
+        match=r"`weights` must be of shape \(T_out, T_in\), "
+        r"got \(1, 2, 3\)$",
+    ):
+        plot_attention(np.zeros((1, 2, 3)), ["a", "b", "c"], ["x", "y"])

@@ -1,4 +1,6 @@
-"""Tests for course_utils.layers.bidirectional: equal to keras.layers.Bidirectional, correct with padding."""
+"""Tests for course_utils.layers.bidirectional: equal to keras.layers.Bidirectional, correct with
+padding."""
+
 import numpy as np
 import pytest
 
@@ -48,7 +50,9 @@ class TestAgainstKeras:
     @pytest.mark.parametrize("return_sequences", [True, False])
     @pytest.mark.parametrize("masked", [False, True])
     def test_merge_modes(self, merge_mode, return_sequences, masked):
-        reference, ours = both(recurrent_layer("lstm", return_sequences=return_sequences), merge_mode)
+        reference, ours = both(
+            recurrent_layer("lstm", return_sequences=return_sequences), merge_mode
+        )
         x, mask = inputs(1)
         mask = mask if masked else None
         assert_same(ours(x, mask=mask), reference(x, mask=mask))
@@ -56,7 +60,9 @@ class TestAgainstKeras:
     @pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
     @pytest.mark.parametrize("merge_mode", ["concat", None])
     def test_return_state(self, kind, merge_mode):
-        reference, ours = both(recurrent_layer(kind, return_sequences=True, return_state=True), merge_mode)
+        reference, ours = both(
+            recurrent_layer(kind, return_sequences=True, return_state=True), merge_mode
+        )
         x, mask = inputs(2)
         expected = reference(x, mask=mask)
         actual = ours(x, mask=mask)
@@ -90,7 +96,7 @@ class TestPadding:
         forward, backward, *states = ours(x, mask=mask)
         half = len(states) // 2
         for b, length in enumerate(LENGTHS):
-            alone_forward, alone_backward, *alone_states = ours(x[b:b + 1, :length])
+            alone_forward, alone_backward, *alone_states = ours(x[b : b + 1, :length])
             np.testing.assert_allclose(forward[b, :length], alone_forward[0], atol=1e-6)
             np.testing.assert_allclose(backward[b, :length], alone_backward[0], atol=1e-6)
             for state, alone in zip(states, alone_states):
@@ -110,15 +116,21 @@ class TestPadding:
     def test_without_mask_the_padding_changes_the_backward_pass(self):
         _, ours = both(recurrent_layer("simple", return_sequences=True), None)
         x, mask = inputs(6)
-        x = np.where(mask[..., None], x, 1.0).astype("float32")  # the padding token's embedding is not zero
+        x = np.where(mask[..., None], x, 1.0).astype(
+            "float32"
+        )  # the padding token's embedding is not zero
         _, masked = ours(x, mask=mask)
         _, unmasked = ours(x)
         assert np.abs(np.asarray(masked[1, :3]) - np.asarray(unmasked[1, :3])).max() > 1e-3
 
     def test_mask_propagates_from_embedding(self):
         tokens = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 1]])
-        model = keras.Sequential([keras.layers.Embedding(10, 4, mask_zero=True),
-                                  Bidirectional(keras.layers.GRU(UNITS, return_sequences=True))])
+        model = keras.Sequential(
+            [
+                keras.layers.Embedding(10, 4, mask_zero=True),
+                Bidirectional(keras.layers.GRU(UNITS, return_sequences=True)),
+            ]
+        )
         output = model(tokens)
         np.testing.assert_array_equal(output[0, 3:], 0.0)
         np.testing.assert_array_equal(np.asarray(output._keras_mask), tokens != 0)
@@ -139,7 +151,9 @@ class TestSerialization:
     def test_keras_round_trip(self, tmp_path, merge_mode):
         tokens = keras.Input((TIME,), dtype="int32")
         embedded = keras.layers.Embedding(10, FEATURES, mask_zero=True)(tokens)
-        merged = Bidirectional(keras.layers.LSTM(UNITS, return_sequences=True), merge_mode=merge_mode)(embedded)
+        merged = Bidirectional(
+            keras.layers.LSTM(UNITS, return_sequences=True), merge_mode=merge_mode
+        )(embedded)
         if merge_mode is None:
             merged = keras.layers.Concatenate()(merged)
         model = keras.Model(tokens, keras.layers.Dense(2)(merged))
@@ -160,10 +174,15 @@ class TestSerialization:
 
 
 class TestTrainsUnderXLA:
+    @pytest.mark.slow  # compiles under XLA
     def test_one_compiled_step(self):
-        model = keras.Sequential([keras.Input((TIME, FEATURES)),
-                                  Bidirectional(keras.layers.GRU(UNITS, return_sequences=True)),
-                                  keras.layers.Dense(1)])
+        model = keras.Sequential(
+            [
+                keras.Input((TIME, FEATURES)),
+                Bidirectional(keras.layers.GRU(UNITS, return_sequences=True)),
+                keras.layers.Dense(1),
+            ]
+        )
         model.compile("adam", "mse", jit_compile=True)
         x, _ = inputs(8)
         history = model.fit(x, np.zeros((BATCH, TIME, 1)), epochs=1, verbose=0)
@@ -172,7 +191,10 @@ class TestTrainsUnderXLA:
 
 class TestBadArguments:
     def test_unknown_merge_mode(self):
-        with pytest.raises(ValueError, match="'max'"):
+        with pytest.raises(
+            ValueError,
+            match="`merge_mode` must be one of 'concat', 'sum', 'mul', 'ave', None, got 'max'$",
+        ):
             Bidirectional(keras.layers.GRU(2), merge_mode="max")
 
     def test_not_a_layer(self):
@@ -191,11 +213,28 @@ class TestBadArguments:
 
     def test_mismatched_backward_layer(self):
         with pytest.raises(ValueError, match="return_sequences"):
-            Bidirectional(keras.layers.GRU(2, return_sequences=True), backward_layer=keras.layers.GRU(2))
+            Bidirectional(
+                keras.layers.GRU(2, return_sequences=True), backward_layer=keras.layers.GRU(2)
+            )
 
     def test_wrong_rank(self):
-        with pytest.raises(ValueError, match=r"\(batch, time, features\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`inputs` must be of shape \(batch, time, "
+            r"features\), got \(2, 3\)$",
+        ):
             Bidirectional(keras.layers.GRU(2))(np.zeros((2, 3), "float32"))
+
+    def test_diagram_steps_are_checked(self):
+        from course_utils.plotting.architectures import plot_bidirectional
+
+        for steps in (1, 9, 3.0):
+            with pytest.raises(
+                ValueError,
+                match=rf"`steps` must be an integer in \[2, 8\], got "
+                rf"{steps}$",
+            ):
+                plot_bidirectional(steps)
 
 
 class TestExerciseChecks:
@@ -224,7 +263,10 @@ class TestExerciseChecks:
     def test_use_cases(self):
         from course_utils import check
 
-        right = {task: not any(word in task for word in ("typing", "live")) for task in check.BIDIRECTIONAL_TASKS}
+        right = {
+            task: not any(word in task for word in ("typing", "live"))
+            for task in check.BIDIRECTIONAL_TASKS
+        }
         assert check.bidirectional_use_cases(right)
         assert not check.bidirectional_use_cases({task: True for task in check.BIDIRECTIONAL_TASKS})
         assert not check.bidirectional_use_cases({"a task": True})

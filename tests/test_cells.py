@@ -1,4 +1,8 @@
-"""Tests for course_utils.layers.cells: every cell against Keras's built-in layer with copied weights."""
+"""Tests for course_utils.layers.cells: every cell against Keras's built-in layer with copied
+weights."""
+
+import re
+
 import numpy as np
 import pytest
 import keras
@@ -22,8 +26,9 @@ class CellContract:
         reference = self.make_keras(**layer_kwargs)
         reference(make_inputs())
         rng = np.random.default_rng(1)
-        reference.set_weights([rng.normal(scale=0.5, size=w.shape).astype("float32")
-                               for w in reference.get_weights()])
+        reference.set_weights(
+            [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in reference.get_weights()]
+        )
         ours = keras.layers.RNN(self.make_cell(), **layer_kwargs)
         ours(make_inputs())
         ours.set_weights(reference.get_weights())
@@ -32,7 +37,8 @@ class CellContract:
     def test_weights_match_keras_names_and_shapes(self):
         ours, reference = self.pair()
         assert [(w.name, tuple(w.shape)) for w in ours.cell.weights] == [
-            (w.name, tuple(w.shape)) for w in reference.cell.weights]
+            (w.name, tuple(w.shape)) for w in reference.cell.weights
+        ]
 
     def test_default_arguments_mirror_keras(self):
         ours = self.make_cell().get_config()
@@ -51,8 +57,11 @@ class CellContract:
         ours, reference = self.pair()
         count = len(ours.state_size)
         states = [make_inputs(3 + i, (BATCH, UNITS)) for i in range(count)]
-        np.testing.assert_allclose(ours(make_inputs(), initial_state=states),
-                                   reference(make_inputs(), initial_state=states), atol=TOLERANCE)
+        np.testing.assert_allclose(
+            ours(make_inputs(), initial_state=states),
+            reference(make_inputs(), initial_state=states),
+            atol=TOLERANCE,
+        )
 
     def test_gradients_match_keras(self):
         ours, reference = self.pair(return_sequences=True)
@@ -117,7 +126,8 @@ class CellContract:
 
     @pytest.mark.parametrize("units", [0, -3, 2.5, True, "4"])
     def test_bad_units_raise(self, units):
-        with pytest.raises(ValueError, match=f"positive integer, got {units!r}"):
+        expected = rf"`units` must be an integer >= 1, got {re.escape(repr(units))}$"
+        with pytest.raises(ValueError, match=expected):
             self.make_cell(units=units)
 
     @pytest.mark.parametrize("name", ["dropout", "recurrent_dropout"])
@@ -207,5 +217,9 @@ class TestLSTMCell(CellContract):
 
     @pytest.mark.parametrize("value", [1.5, -0.2, "0", True])
     def test_bad_forget_gate_override_raises(self, value):
-        with pytest.raises(ValueError, match=rf"None or a number in \[0, 1\], got {value!r}"):
+        with pytest.raises(
+            ValueError,
+            match=rf"`forget_gate_override` must be None or a number in "
+            rf"\[0, 1\], got {re.escape(repr(value))}$",
+        ):
             LSTMCell(UNITS, forget_gate_override=value)

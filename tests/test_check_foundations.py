@@ -1,4 +1,5 @@
 """Tests for course_utils.check.foundations: right, wrong and malformed answers for every check."""
+
 import numpy as np
 import pytest
 
@@ -64,7 +65,9 @@ class TestParameterCount:
     def test_right(self):
         assert check.parameter_count(50 * 32 + 32 * 32 + 32 + 32 * 8 + 8)
 
-    @pytest.mark.parametrize("answer,hint", [(292000, "same weights"), (2880, "biases"), (1896, "W_hh"), (7, "count")])
+    @pytest.mark.parametrize(
+        "answer,hint", [(292000, "same weights"), (2880, "biases"), (1896, "W_hh"), (7, "count")]
+    )
     def test_wrong(self, answer, hint):
         result = check.parameter_count(answer)
         assert not result and hint in message(result) and "2920" not in message(result)
@@ -75,9 +78,13 @@ class TestParameterCount:
 
 
 class TestDesignPatterns:
-    right = {"classify a single image": "one-to-one", "caption an image": "one to many",
-             "sentiment of a review": "many_to_one", "tag every word with its part of speech": "many-to-many synced",
-             "translate English to German": "Many-to-many (unsynced)"}
+    right = {
+        "classify a single image": "one-to-one",
+        "caption an image": "one to many",
+        "sentiment of a review": "many_to_one",
+        "tag every word with its part of speech": "many-to-many synced",
+        "translate English to German": "Many-to-many (unsynced)",
+    }
 
     def test_right(self):
         assert check.design_patterns(self.right)
@@ -85,7 +92,11 @@ class TestDesignPatterns:
     def test_wrong_names_task_not_answer(self):
         answer = dict(self.right, **{"caption an image": "many-to-one"})
         result = check.design_patterns(answer)
-        assert not result and "caption an image" in message(result) and "one-to-many" not in message(result)
+        assert (
+            not result
+            and "caption an image" in message(result)
+            and "one-to-many" not in message(result)
+        )
 
     def test_vague_many_to_many(self):
         answer = dict(self.right, **{"translate English to German": "many-to-many"})
@@ -111,6 +122,7 @@ class TestUnroll:
     def test_recomputes_from_scratch_counts_calls(self):
         def wasteful(f, s0, xs, th):
             return [good_unroll(f, s0, xs[: t + 1], th)[-1] for t in range(len(xs))]
+
         assert "called" in message(check.unroll(wasteful))
 
 
@@ -118,15 +130,18 @@ class TestRnnStep:
     def test_right(self):
         assert check.rnn_step(good_rnn_step)
 
-    @pytest.mark.parametrize("wrong,hint", [
-        (lambda x, h, wx, wh, b: x @ wx + h @ wh + b, "tanh"),
-        (lambda x, h, wx, wh, b: 1 / (1 + np.exp(-(x @ wx + h @ wh + b))), "sigmoid"),
-        (lambda x, h, wx, wh, b: np.tanh(x @ wx + h @ wh), "bias"),
-        (lambda x, h, wx, wh, b: np.tanh(x @ wx + h @ wh.T + b), "transposed"),
-        (lambda x, h, wx, wh, b: np.tanh(x @ wx + b), "recurrence"),
-        (lambda x, h, wx, wh, b: h, "inputs unchanged"),
-        (lambda x, h, wx, wh, b: np.zeros_like(h), "differ"),
-    ])
+    @pytest.mark.parametrize(
+        "wrong,hint",
+        [
+            (lambda x, h, wx, wh, b: x @ wx + h @ wh + b, "tanh"),
+            (lambda x, h, wx, wh, b: 1 / (1 + np.exp(-(x @ wx + h @ wh + b))), "sigmoid"),
+            (lambda x, h, wx, wh, b: np.tanh(x @ wx + h @ wh), "bias"),
+            (lambda x, h, wx, wh, b: np.tanh(x @ wx + h @ wh.T + b), "transposed"),
+            (lambda x, h, wx, wh, b: np.tanh(x @ wx + b), "recurrence"),
+            (lambda x, h, wx, wh, b: h, "inputs unchanged"),
+            (lambda x, h, wx, wh, b: np.zeros_like(h), "differ"),
+        ],
+    )
     def test_wrong(self, wrong, hint):
         result = check.rnn_step(wrong)
         assert not result and hint in message(result)
@@ -139,6 +154,7 @@ class TestRnnStep:
             h[...] = 0.0
             wx[...] = 0.0
             return np.tanh(b) * np.ones((x.shape[0], 1))
+
         assert not check.rnn_step(cheat)
 
     def test_wrong_shape_and_type(self):
@@ -149,6 +165,7 @@ class TestRnnStep:
     def test_exception_inside(self):
         def broken(*args):
             raise KeyError("oops")
+
         result = check.rnn_step(broken)
         assert not result and "KeyError" in message(result)
 
@@ -164,14 +181,17 @@ class TestPerplexity:
     def test_right(self):
         assert check.perplexity(good_perplexity)
 
-    @pytest.mark.parametrize("wrong,hint", [
-        (lambda p: -np.mean(np.log(p)), "exponential"),
-        (lambda p: np.exp(np.mean(np.log(p))), "sign"),
-        (lambda p: 1 / np.mean(p), "log-probabilities"),
-        (lambda p: np.exp(-np.sum(np.log(p))), "mean"),
-        (lambda p: -np.mean(np.log2(p)), "bits"),
-        (lambda p: 3.0, "differs"),
-    ])
+    @pytest.mark.parametrize(
+        "wrong,hint",
+        [
+            (lambda p: -np.mean(np.log(p)), "exponential"),
+            (lambda p: np.exp(np.mean(np.log(p))), "sign"),
+            (lambda p: 1 / np.mean(p), "log-probabilities"),
+            (lambda p: np.exp(-np.sum(np.log(p))), "mean"),
+            (lambda p: -np.mean(np.log2(p)), "bits"),
+            (lambda p: 3.0, "differs"),
+        ],
+    )
     def test_wrong(self, wrong, hint):
         result = check.perplexity(wrong)
         assert not result and hint in message(result)
@@ -189,14 +209,18 @@ class TestTemperatureSoftmax:
         def naive(logits, t):
             e = np.exp(np.asarray(logits) / t)
             return e / e.sum()
+
         result = check.temperature_softmax(naive)
         assert "subtract" in message(result)
 
-    @pytest.mark.parametrize("wrong,hint", [
-        (lambda z, t: good_softmax(z * t * t, t), "multiply"),
-        (lambda z, t: np.exp(z / t - np.max(z / t)), "sum to 1"),
-        (lambda z, t: good_softmax(z, 1.0), "not used"),
-    ])
+    @pytest.mark.parametrize(
+        "wrong,hint",
+        [
+            (lambda z, t: good_softmax(z * t * t, t), "multiply"),
+            (lambda z, t: np.exp(z / t - np.max(z / t)), "sum to 1"),
+            (lambda z, t: good_softmax(z, 1.0), "not used"),
+        ],
+    )
     def test_wrong(self, wrong, hint):
         assert hint in message(check.temperature_softmax(wrong))
 
@@ -205,12 +229,20 @@ class TestBpttGradient:
     def test_right(self):
         assert check.bptt_gradient(good_bptt)
 
-    @pytest.mark.parametrize("wrong,hint", [
-        (lambda s, w, g: good_bptt(s, w, g).T, "transposed"),
-        (lambda s, w, g: sum(np.outer(s[t], g[t] * (1 - s[t + 1] ** 2)) for t in range(len(g))), "later steps"),
-        (lambda s, w, g: np.zeros_like(w), "differs"),
-        (lambda s, w, g: w, "inputs"),
-    ])
+    @pytest.mark.parametrize(
+        "wrong,hint",
+        [
+            (lambda s, w, g: good_bptt(s, w, g).T, "transposed"),
+            (
+                lambda s, w, g: sum(
+                    np.outer(s[t], g[t] * (1 - s[t + 1] ** 2)) for t in range(len(g))
+                ),
+                "later steps",
+            ),
+            (lambda s, w, g: np.zeros_like(w), "differs"),
+            (lambda s, w, g: w, "inputs"),
+        ],
+    )
     def test_wrong(self, wrong, hint):
         result = check.bptt_gradient(wrong)
         assert not result
@@ -225,6 +257,7 @@ class TestBpttGradient:
                 grad += np.outer(states[t], delta)
                 carry = delta @ w_h.T
             return grad
+
         assert "tanh" in message(check.bptt_gradient(no_tanh))
 
     def test_endless_loop(self, short_time_limit, endless):
@@ -244,6 +277,7 @@ class TestNumericalGradient:
                 y[i] += eps
                 grad[i] = (f(y) - base) / eps
             return grad
+
         assert "central difference" in message(check.numerical_gradient(forward))
 
     def test_mutates_x(self):
@@ -251,6 +285,7 @@ class TestNumericalGradient:
             result = good_numerical(f, x, eps)
             x += eps
             return result
+
         assert "changed" in message(check.numerical_gradient(sloppy))
 
     def test_constant(self):
@@ -262,7 +297,9 @@ class TestGradientDecay:
         assert check.gradient_decay(0.8**10)
         assert check.gradient_decay(0.1074)
 
-    @pytest.mark.parametrize("answer,hint", [(0.8**9, "off by one"), (1.25**10, "growth"), (8.0, "multiply"), (0.5, "ρ")])
+    @pytest.mark.parametrize(
+        "answer,hint", [(0.8**9, "off by one"), (1.25**10, "growth"), (8.0, "multiply"), (0.5, "ρ")]
+    )
     def test_wrong(self, answer, hint):
         result = check.gradient_decay(answer)
         assert not result and hint in message(result)
@@ -275,12 +312,18 @@ class TestClipByGlobalNorm:
     def test_right(self):
         assert check.clip_by_global_norm(good_clip)
 
-    @pytest.mark.parametrize("wrong,hint", [
-        (lambda gs, c: [g * min(1.0, c / np.linalg.norm(g)) for g in gs], "on its own"),
-        (lambda gs, c: [np.clip(g, -c, c) for g in gs], "by value"),
-        (lambda gs, c: [g * c / np.sqrt(sum(np.sum(h**2) for h in gs)) for g in gs], "unchanged"),
-        (lambda gs, c: gs, "differ"),
-    ])
+    @pytest.mark.parametrize(
+        "wrong,hint",
+        [
+            (lambda gs, c: [g * min(1.0, c / np.linalg.norm(g)) for g in gs], "on its own"),
+            (lambda gs, c: [np.clip(g, -c, c) for g in gs], "by value"),
+            (
+                lambda gs, c: [g * c / np.sqrt(sum(np.sum(h**2) for h in gs)) for g in gs],
+                "unchanged",
+            ),
+            (lambda gs, c: gs, "differ"),
+        ],
+    )
     def test_wrong(self, wrong, hint):
         result = check.clip_by_global_norm(wrong)
         assert not result and hint in message(result)

@@ -1,4 +1,5 @@
 """Tests for course_utils.check.gated_memory: right, wrong and malformed answers for every check."""
+
 import numpy as np
 import pytest
 
@@ -11,7 +12,9 @@ def sigmoid(x):
 
 
 # -- reference solutions and typical mistakes (written here, independently of the module) -------
-def lstm_step(x, h, c, kernel, recurrent, bias, order="ifco", additive=True, squash=True, forget=True):
+def lstm_step(
+    x, h, c, kernel, recurrent, bias, order="ifco", additive=True, squash=True, forget=True
+):
     blocks = dict(zip(order, np.split(x @ kernel + h @ recurrent + bias, 4, axis=-1)))
     i, f, o = sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
     candidate = np.tanh(blocks["c"])
@@ -30,7 +33,7 @@ def gru_step(x, h, kernel, recurrent, bias, notes_sign=False, reset_after=False)
     if reset_after:
         candidate = np.tanh(xh + r * hh)
     else:
-        candidate = np.tanh(xh + (r * h) @ recurrent[:, 2 * units:])
+        candidate = np.tanh(xh + (r * h) @ recurrent[:, 2 * units :])
     return (1 - z) * h + z * candidate if notes_sign else z * h + (1 - z) * candidate
 
 
@@ -72,13 +75,16 @@ class TestLSTMStep:
 
         assert check.lstm_step(lambda *args: tuple(tf.constant(a) for a in lstm_step(*args)))
 
-    @pytest.mark.parametrize("mistake, words", [
-        (dict(order="ifoc"), "order"),
-        (dict(order="fico"), "swapped"),
-        (dict(additive=False), "notes"),
-        (dict(squash=False), "tanh"),
-        (dict(forget=False), "forget gate"),
-    ])
+    @pytest.mark.parametrize(
+        "mistake, words",
+        [
+            (dict(order="ifoc"), "order"),
+            (dict(order="fico"), "swapped"),
+            (dict(additive=False), "notes"),
+            (dict(squash=False), "tanh"),
+            (dict(forget=False), "forget gate"),
+        ],
+    )
     def test_wrong_gets_a_specific_hint(self, mistake, words):
         result = check.lstm_step(lambda *args: lstm_step(*args, **mistake))
         assert not result and words in result.message
@@ -91,11 +97,14 @@ class TestLSTMStep:
         result = check.lstm_step(lambda *args: lstm_step(*args, additive=False))
         assert not any(ch.isdigit() for ch in result.message.replace("_t", "").replace("7", ""))
 
-    @pytest.mark.parametrize("fake", [
-        lambda x, h, c, *w: (h, c),                                  # the inputs
-        lambda x, h, c, *w: (np.zeros_like(h), np.zeros_like(c)),    # a constant
-        lambda x, h, c, *w: (np.ones((2, 4)), np.ones((2, 4))),      # a fixed-shape constant
-    ])
+    @pytest.mark.parametrize(
+        "fake",
+        [
+            lambda x, h, c, *w: (h, c),  # the inputs
+            lambda x, h, c, *w: (np.zeros_like(h), np.zeros_like(c)),  # a constant
+            lambda x, h, c, *w: (np.ones((2, 4)), np.ones((2, 4))),  # a fixed-shape constant
+        ],
+    )
     def test_not_fooled(self, fake):
         assert not check.lstm_step(fake)
 
@@ -128,8 +137,14 @@ class TestCellPathGradient:
         assert check.cell_path_gradient(by_loop)
 
     def test_off_by_one_and_sum(self):
-        assert "off by one" in check.cell_path_gradient(lambda g, k: np.prod(g[k + 1:], axis=0)).message
-        assert "off by one" in check.cell_path_gradient(lambda g, k: np.prod(g[max(k - 1, 0):], axis=0)).message
+        assert (
+            "off by one"
+            in check.cell_path_gradient(lambda g, k: np.prod(g[k + 1 :], axis=0)).message
+        )
+        assert (
+            "off by one"
+            in check.cell_path_gradient(lambda g, k: np.prod(g[max(k - 1, 0) :], axis=0)).message
+        )
         assert "add" in check.cell_path_gradient(lambda g, k: np.sum(g[k:], axis=0)).message
 
     def test_not_fooled(self):
@@ -177,7 +192,10 @@ class TestGRUStep:
         assert "course_utils" in check.gru_step(course_utils.GRUCell).message
 
     def test_malformed(self, short_time_limit, endless):
-        assert "no separate cell state" in check.gru_step(lambda x, h, *w: (gru_step(x, h, *w), h)).message
+        assert (
+            "no separate cell state"
+            in check.gru_step(lambda x, h, *w: (gru_step(x, h, *w), h)).message
+        )
         assert "shape" in check.gru_step(lambda x, h, *w: h.T).message
         assert "raised" in check.gru_step(lambda *args: [][1]).message
         assert "within" in check.gru_step(endless).message
@@ -215,8 +233,10 @@ class TestHopfieldWeights:
         assert not check.hopfield_weights(lambda p: np.zeros((p.shape[1], p.shape[1])))
 
     def test_malformed(self):
-        assert "shape" in check.hopfield_weights(lambda p: p).message or \
-            "unchanged" in check.hopfield_weights(lambda p: p).message
+        assert (
+            "shape" in check.hopfield_weights(lambda p: p).message
+            or "unchanged" in check.hopfield_weights(lambda p: p).message
+        )
         assert "shape" in check.hopfield_weights(lambda p: p.sum()).message
         net = course_utils.HopfieldNetwork(4)
         assert "course_utils" in check.hopfield_weights(net.store).message

@@ -1,4 +1,5 @@
 """Tests for course_utils.check.scaling: right, wrong and malformed answers for every check."""
+
 import numpy as np
 import pytest
 
@@ -10,12 +11,15 @@ class TestReplicaBatch:
     def test_right_answer_passes(self):
         assert check.replica_batch((16, 157))
 
-    @pytest.mark.parametrize("answer, hint", [
-        ((64, 157), "splits it between the replicas"),
-        ((16, 156), "partial batch is one more step"),
-        ((16, 625), "consumes one whole global batch"),
-        ((8, 157), "first number is off"),
-    ])
+    @pytest.mark.parametrize(
+        "answer, hint",
+        [
+            ((64, 157), "splits it between the replicas"),
+            ((16, 156), "partial batch is one more step"),
+            ((16, 625), "consumes one whole global batch"),
+            ((8, 157), "first number is off"),
+        ],
+    )
     def test_typical_mistakes_get_a_hint(self, answer, hint, capsys):
         assert not check.replica_batch(answer)
         assert hint in capsys.readouterr().out
@@ -38,12 +42,15 @@ class TestGlobalMeanLoss:
         assert not check.global_mean_loss(lambda sums, weights: sums.sum())
         assert "total loss over the total" in capsys.readouterr().out
 
-    @pytest.mark.parametrize("function, message", [
-        (lambda sums, weights: 1 / 0, "raised ZeroDivisionError"),
-        (lambda sums, weights: "a", "array of numbers"),
-        (lambda sums, weights: sums, "(one number) returned shape (2,)"),
-        (lambda sums, weights: np.nan, "NaN or inf"),
-    ])
+    @pytest.mark.parametrize(
+        "function, message",
+        [
+            (lambda sums, weights: 1 / 0, "raised ZeroDivisionError"),
+            (lambda sums, weights: "a", "array of numbers"),
+            (lambda sums, weights: sums, "(one number) returned shape (2,)"),
+            (lambda sums, weights: np.nan, "NaN or inf"),
+        ],
+    )
     def test_broken_functions_get_a_clear_message(self, function, message, capsys):
         assert not check.global_mean_loss(function)
         assert message in capsys.readouterr().out

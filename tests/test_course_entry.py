@@ -1,7 +1,9 @@
-"""course.py: supported Pythons, per-OS venv paths, and setting up `.venv` from bad states.
+"""course.py: supported Pythons, per-OS venv paths, setting up `.venv` from bad states, and the
+arguments of `course.py unit`.
 
 Offline and without TensorFlow: each test works in a temporary folder, with a tiny requirements
-file, pip pointed at an unreachable index, and venvs made by the running Python (a few seconds each).
+file, pip pointed at an unreachable index, and venvs made by the running Python (a few seconds
+each).
 """
 import glob
 import importlib.util
@@ -9,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,8 +19,9 @@ from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 # pip without this machine's configuration, at an index that refuses connections, failing fast.
-OFFLINE_PIP = {"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": "http://127.0.0.1:9/", "PIP_NO_INPUT": "1",
-               "PIP_RETRIES": "1", "PIP_TIMEOUT": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+OFFLINE_PIP = {"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": "http://127.0.0.1:9/",
+               "PIP_NO_INPUT": "1", "PIP_RETRIES": "1", "PIP_TIMEOUT": "1",
+               "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 MISSING_PACKAGE = "course-entry-test-package-that-does-not-exist==1.0\n"
 
 
@@ -55,7 +59,8 @@ def offline(monkeypatch):
 
 @pytest.fixture
 def checkout(tmp_path):
-    """A copy of course.py and its install inputs; requirements.txt names a package that does not exist."""
+    """A copy of course.py and its install inputs; requirements.txt names a package that does
+    not exist."""
     for name in ("course.py", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "requirements.txt").write_text(MISSING_PACKAGE)
@@ -64,8 +69,8 @@ def checkout(tmp_path):
 
 
 def run_course(checkout, *args, python=sys.executable):
-    return subprocess.run([python, "course.py", *args], cwd=checkout, capture_output=True, text=True,
-                          env=offline_environment(), timeout=300)
+    return subprocess.run([python, "course.py", *args], cwd=checkout, capture_output=True,
+                          text=True, env=offline_environment(), timeout=300)
 
 
 def assert_one_paragraph(text):
@@ -107,6 +112,7 @@ class TestInterpreters:
         assert not (checkout / ".venv").exists()
 
 
+@pytest.mark.slow  # builds venvs and runs pip
 class TestSetup:
     def test_failed_pip_install_writes_no_stamp_and_retries(self, checkout):
         for _ in range(2):  # the second run finds the venv without a stamp and tries again
@@ -126,10 +132,12 @@ class TestSetup:
         assert python.exists() and stamp.exists()
         assert course.ensure_environment(checkout, steps=good) == python  # up to date: no reinstall
         with pytest.raises(course.SetupError, match="nothing was marked as installed"):
-            course.ensure_environment(checkout, steps=good + [["-r", str(checkout / "requirements.txt")]])
+            course.ensure_environment(
+                checkout, steps=good + [["-r", str(checkout / "requirements.txt")]])
         assert not stamp.exists()
 
-    @pytest.mark.parametrize("damage", ["no interpreter", "dangling interpreter", "garbage interpreter"])
+    @pytest.mark.parametrize("damage",
+                             ["no interpreter", "dangling interpreter", "garbage interpreter"])
     def test_half_built_or_broken_venv_is_rebuilt(self, checkout, offline, damage, capsys):
         python = course.venv_python(checkout / ".venv")
         python.parent.mkdir(parents=True)
@@ -139,7 +147,8 @@ class TestSetup:
         elif damage == "garbage interpreter":
             python.write_bytes(b"\x00not a program")
             python.chmod(0o755)
-        assert course.ensure_environment(checkout, steps=[["-r", str(checkout / "empty.txt")]]) == python
+        empty = [["-r", str(checkout / "empty.txt")]]
+        assert course.ensure_environment(checkout, steps=empty) == python
         assert course.venv_version(python) == tuple(sys.version_info[:3])
         assert not (checkout / ".venv" / "leftover").exists()
         assert (checkout / ".venv" / ".installed").exists()
@@ -150,3 +159,56 @@ class TestSetup:
         python = course.ensure_environment(checkout, steps=[["-r", str(checkout / "empty.txt")]])
         assert course.venv_version(python) == tuple(sys.version_info[:3])
         assert "was made by Python 3.10" in capsys.readouterr().out
+
+
+class TestUnitCommand:
+    """`course.py unit`: the tests not marked slow, one pytest run over a few worker processes."""
+
+    def test_workers_follow_the_cores_up_to_four(self):
+        assert [course.unit_workers(cpus) for cpus in (1, 2, 3, 16)] == [1, 2, 3, 4]
+        assert "-n" not in course.unit_arguments([], cpus=1)  # one core: no worker processes
+
+    def test_leaves_out_slow_tests_and_the_user_has_the_last_word(self):
+        arguments = course.unit_arguments(["-m", "slow", "-x"], cpus=2)
+        assert arguments[:2] == ["-m", "pytest"] and arguments[-3:] == ["-m", "slow", "-x"]
+        assert arguments[arguments.index("-m", 2) + 1] == "not slow"
+
+    @pytest.mark.slow  # two pytest runs with worker processes
+    def test_last_failed_reruns_only_the_last_failures(self, tmp_path):
+        """With the course's pytest settings: slow tests stay out, and `--lf` after a failure runs
+        that test alone (pytest's cache is on)."""
+        shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+        (tmp_path / "tests").mkdir()
+        (tmp_path / "tests" / "test_a.py").write_text(textwrap.dedent("""
+            import os
+            import pytest
+
+            def test_passes():
+                pass
+
+            def test_fails_until_fixed():
+                assert os.environ.get("FIXED")
+
+            @pytest.mark.slow
+            def test_slow():
+                pass
+            """))
+        (tmp_path / "tests" / "test_b.py").write_text("def test_other():\n    pass\n")
+
+        def unit(*extra, **environment):
+            return subprocess.run([sys.executable, *course.unit_arguments(["-rA", *extra], cpus=2)],
+                                  cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                                  env={**os.environ, **environment})
+
+        def outcomes(result):  # what `-rA` lists: one "PASSED/FAILED node id" line per test run
+            return sorted(line.split(" - ")[0] for line in result.stdout.splitlines()
+                          if line.startswith(("PASSED ", "FAILED ")))
+
+        first = unit()
+        assert first.returncode == 1, first.stdout[-2000:]
+        assert outcomes(first) == ["FAILED tests/test_a.py::test_fails_until_fixed",
+                                   "PASSED tests/test_a.py::test_passes",
+                                   "PASSED tests/test_b.py::test_other"]  # not test_slow
+        again = unit("--lf", FIXED="1")
+        assert again.returncode == 0, again.stdout[-2000:]
+        assert outcomes(again) == ["PASSED tests/test_a.py::test_fails_until_fixed"], again.stdout

@@ -1,4 +1,5 @@
 """Tests for the data sets: generators, checksums, loaders (course_utils.data / .datasets)."""
+
 import datetime
 import hashlib
 import importlib.util
@@ -7,16 +8,25 @@ import shutil
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course_utils.data import common, text
-from course_utils.data import (CHECKSUMS, load_agreement, load_dates, load_number_words,
-                                   load_python_docs, load_tagging, load_trees, make_adding_problem,
-                                   make_copy_task, make_delayed_recall, parse_sexpression)
+from course_utils.data import (
+    CHECKSUMS,
+    load_agreement,
+    load_dates,
+    load_number_words,
+    load_python_docs,
+    load_tagging,
+    load_trees,
+    make_adding_problem,
+    make_copy_task,
+    make_delayed_recall,
+    parse_sexpression,
+)
 from course_utils.data.vocabulary import Vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,8 +36,9 @@ FILES = {name: next(key for key in CHECKSUMS if key.startswith(name + "/")) for 
 
 def generator(name):
     """Import datasets/<name>/generate.py as a module (the one copy of the generation logic)."""
-    spec = importlib.util.spec_from_file_location(f"generate_{name}",
-                                                  ROOT / "datasets" / name / "generate.py")
+    spec = importlib.util.spec_from_file_location(
+        f"generate_{name}", ROOT / "datasets" / name / "generate.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -53,8 +64,17 @@ class TestGenerators:
     @pytest.mark.parametrize("name", ["dates", "tagging"])
     def test_script_writes_the_file(self, name, tmp_path):
         output = tmp_path / "out.tsv"
-        subprocess.run([sys.executable, str(ROOT / "datasets" / name / "generate.py"),
-                        "--output", str(output)], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "datasets" / name / "generate.py"),
+                "--output",
+                str(output),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         assert output.read_bytes() == (ROOT / "datasets" / FILES[name]).read_bytes()
 
 
@@ -68,9 +88,16 @@ class TestChecksums:
         self.copy_data(tmp_path, "dates")
         assert load_dates("test", data_dir=tmp_path).encoder_inputs.shape == (1000, 28)
 
-    @pytest.mark.parametrize("name, loader", [("dates", load_dates), ("tagging", load_tagging),
-                                              ("trees", load_trees), ("agreement", load_agreement),
-                                              ("number_words", load_number_words)])
+    @pytest.mark.parametrize(
+        "name, loader",
+        [
+            ("dates", load_dates),
+            ("tagging", load_tagging),
+            ("trees", load_trees),
+            ("agreement", load_agreement),
+            ("number_words", load_number_words),
+        ],
+    )
     def test_corrupted_byte_names_file_and_command(self, tmp_path, name, loader):
         path = self.copy_data(tmp_path, name)
         data = bytearray(path.read_bytes())
@@ -93,11 +120,21 @@ class TestChecksums:
         with pytest.raises(ValueError, match="missing"):
             load_tagging()
 
-    @pytest.mark.parametrize("loader", [load_dates, load_tagging, load_trees, load_agreement,
-                                        lambda split: load_number_words(split=split),
-                                        lambda split: load_python_docs(10, split=split)])
+    @pytest.mark.parametrize(
+        "loader",
+        [
+            load_dates,
+            load_tagging,
+            load_trees,
+            load_agreement,
+            lambda split: load_number_words(split=split),
+            lambda split: load_python_docs(10, split=split),
+        ],
+    )
     def test_unknown_split_is_named(self, loader):
-        with pytest.raises(ValueError, match="unknown split 'validation'"):
+        with pytest.raises(
+            ValueError, match="`split` must be one of 'train', 'test', got 'validation'$"
+        ):
             loader(split="validation")
 
 
@@ -114,7 +151,7 @@ class TestPythonDocs:
     def test_text_is_the_committed_copy_and_splits_partition_it(self):
         full = text.python_docs_text()
         assert hashlib.sha256(full.encode()).hexdigest() == CHECKSUMS["python_docs/python_docs.txt"]
-        assert len(full) == 465_048 and full.startswith("The \"assert\" statement")
+        assert len(full) == 465_048 and full.startswith('The "assert" statement')
         train = load_python_docs(100).text
         test = load_python_docs(100, split="test").text
         assert train + test == full
@@ -123,6 +160,7 @@ class TestPythonDocs:
     @pytest.mark.skipif(sys.version_info[:3] != (3, 11, 7), reason="the copy was taken from 3.11.7")
     def test_copy_equals_the_topics_of_python_3_11_7(self):
         from pydoc_data.topics import topics
+
         assert text.python_docs_text() == "\n".join(topics[key] for key in sorted(topics))
 
     def test_edited_copy_is_refused_with_the_fix(self, tmp_path):
@@ -131,10 +169,16 @@ class TestPythonDocs:
         with pytest.raises(ValueError, match=r"python_docs\.txt has SHA-256 .*generate\.py"):
             load_python_docs(100, data_dir=tmp_path)
 
-    @pytest.mark.parametrize("kwargs, named", [({"sequence_length": 0}, "sequence_length"),
-                                               ({"max_characters": 1}, "max_characters"),
-                                               ({"step": -3}, "step"),
-                                               ({"test_fraction": 1.5}, "test_fraction")])
+    @pytest.mark.parametrize(
+        "kwargs, named",
+        [
+            ({"sequence_length": 0}, "`sequence_length` must be an integer >= 1, got 0$"),
+            ({"max_characters": 1}, "`max_characters` must be None or an integer >= 2, got 1$"),
+            ({"step": -3}, "`step` must be None or an integer >= 1, got -3$"),
+            ({"test_fraction": 1.5}, r"`test_fraction` must be a number in \(0, 1\), got 1.5$"),
+            ({"test_fraction": True}, r"`test_fraction` must be a number in \(0, 1\), got True$"),
+        ],
+    )
     def test_bad_arguments_are_named(self, kwargs, named):
         with pytest.raises(ValueError, match=named):
             load_python_docs(**{"sequence_length": 10, **kwargs})
@@ -172,26 +216,36 @@ class TestAgreement:
 
     def test_notes_example_shape_occurs(self):
         stories = load_agreement("train").stories
-        pattern = (r"[A-Z][a-z]+ \w+ (at|in) \w+\. (His|Her) (sister|brother) \w+ (at|in) \w+\. "
-                   r"(He|She) \w+ [\w ]+\.$")          # "Saman studies at UOM. His sister ..."
+        pattern = (
+            r"[A-Z][a-z]+ \w+ (at|in) \w+\. (His|Her) (sister|brother) \w+ (at|in) \w+\. "
+            r"(He|She) \w+ [\w ]+\.$"
+        )  # "Saman studies at UOM. His sister ..."
         assert sum(bool(re.match(pattern, story)) for story in stories) >= 1
-        vocabulary = load_agreement("test").vocabulary        # the notes' sentences encode as-is
-        for sentence in ("Saman studies at UOM. His sister studies at UOC. She studies law.",
-                         "Dan grew up in France. He speaks fluent French."):
+        vocabulary = load_agreement("test").vocabulary  # the notes' sentences encode as-is
+        for sentence in (
+            "Saman studies at UOM. His sister studies at UOC. She studies law.",
+            "Dan grew up in France. He speaks fluent French.",
+        ):
             assert vocabulary.decode_text(vocabulary.encode(sentence)) == sentence
 
 
 # Hand-written references, not produced by the generator.
 NUMBER_REFERENCES = {
-    0: ("zero", "null"), 1: ("one", "eins"), 17: ("seventeen", "siebzehn"),
-    21: ("twenty-one", "ein und zwanzig"), 42: ("forty-two", "zwei und vierzig"),
-    70: ("seventy", "siebzig"), 100: ("one hundred", "ein hundert"),
+    0: ("zero", "null"),
+    1: ("one", "eins"),
+    17: ("seventeen", "siebzehn"),
+    21: ("twenty-one", "ein und zwanzig"),
+    42: ("forty-two", "zwei und vierzig"),
+    70: ("seventy", "siebzig"),
+    100: ("one hundred", "ein hundert"),
     101: ("one hundred and one", "ein hundert eins"),
     342: ("three hundred and forty-two", "drei hundert zwei und vierzig"),
     1001: ("one thousand and one", "ein tausend eins"),
     21000: ("twenty-one thousand", "ein und zwanzig tausend"),
-    999999: ("nine hundred and ninety-nine thousand nine hundred and ninety-nine",
-             "neun hundert neun und neunzig tausend neun hundert neun und neunzig"),
+    999999: (
+        "nine hundred and ninety-nine thousand nine hundred and ninety-nine",
+        "neun hundert neun und neunzig tausend neun hundert neun und neunzig",
+    ),
     305030: ("three hundred and five thousand and thirty", "drei hundert fünf tausend dreißig"),
 }
 
@@ -211,12 +265,16 @@ class TestNumberWords:
         assert data.input_lengths[index] == 6
         start, end = data.target_vocabulary.start_id, data.target_vocabulary.end_id
         assert data.decoder_inputs[index, 0] == start
-        np.testing.assert_array_equal(data.decoder_inputs[:, 1:] != 0,
-                                      (data.decoder_targets[:, :-1] != 0)
-                                      & (data.decoder_targets[:, :-1] != end))
-        assert data.target_vocabulary.decode_text(data.decoder_targets[index],
-                                                  separator=data.target_separator) \
+        np.testing.assert_array_equal(
+            data.decoder_inputs[:, 1:] != 0,
+            (data.decoder_targets[:, :-1] != 0) & (data.decoder_targets[:, :-1] != end),
+        )
+        assert (
+            data.target_vocabulary.decode_text(
+                data.decoder_targets[index], separator=data.target_separator
+            )
             == "vier hundert drei und vierzig"
+        )
         np.testing.assert_array_equal(data.input_lengths, (data.encoder_inputs != 0).sum(1))
         np.testing.assert_array_equal(data.target_lengths, (data.decoder_targets != 0).sum(1))
 
@@ -225,15 +283,32 @@ class TestNumberWords:
         test = load_number_words("digits", "english", "test")
         assert not set(train.sources) & set(test.sources)
         assert set(map(int, train.sources)) >= set(range(100))
-        assert {g: test.groups.count(g) for g in set(test.groups)} == \
-            {"3": 150, "4": 150, "5": 150, "6": 150}
+        assert {g: test.groups.count(g) for g in set(test.groups)} == {
+            "3": 150,
+            "4": 150,
+            "5": 150,
+            "6": 150,
+        }
         assert train.source_vocabulary == test.source_vocabulary
         assert train.encoder_inputs.shape[1] == test.encoder_inputs.shape[1] == 6
         assert len(train.source_vocabulary) == 3 + 10
 
-    @pytest.mark.parametrize("source, target, match", [("french", "digits", "'french'"),
-                                                       ("digits", "klingon", "'klingon'"),
-                                                       ("german", "german", "both 'german'")])
+    @pytest.mark.parametrize(
+        "source, target, match",
+        [
+            (
+                "french",
+                "digits",
+                "`source` must be one of 'digits', 'english', 'german', got 'french'",
+            ),
+            (
+                "digits",
+                "klingon",
+                "`target` must be one of 'digits', 'english', 'german', got 'klingon'$",
+            ),
+            ("german", "german", "both 'german'"),
+        ],
+    )
     def test_bad_languages_are_named(self, source, target, match):
         with pytest.raises(ValueError, match=match):
             load_number_words(source, target)
@@ -242,13 +317,24 @@ class TestNumberWords:
 def parse_date(source, fmt):
     """Independent reference: datetime.strptime with a pattern per format (C locale names)."""
     cleaned = re.sub(r"(\d+)(st|nd|rd|th)\b", r"\1", source)
-    patterns = {"d_month_y": "%d %B %Y", "dd_mon_y": "%d %b %Y", "month_d_y": "%B %d, %Y",
-                "mon_d_y": "%b %d, %Y", "mon_dot_d_y": "%b. %d, %Y",
-                "ordinal_of_month_y": "%d of %B %Y", "month_ordinal_y": "%B %d, %Y",
-                "weekday_d_month_y": "%A, %d %B %Y", "wkd_mon_d_y": "%a, %b %d, %Y",
-                "dotted_dmy": "%d.%m.%Y", "slashed_ymd": "%Y/%m/%d", "iso": "%Y-%m-%d",
-                "compact_ymd": "%Y%m%d", "d_mon_y_dashed": "%d-%b-%Y",
-                "upper_month_d_y": "%B %d %Y", "lower_d_month_y": "%d %B %Y"}
+    patterns = {
+        "d_month_y": "%d %B %Y",
+        "dd_mon_y": "%d %b %Y",
+        "month_d_y": "%B %d, %Y",
+        "mon_d_y": "%b %d, %Y",
+        "mon_dot_d_y": "%b. %d, %Y",
+        "ordinal_of_month_y": "%d of %B %Y",
+        "month_ordinal_y": "%B %d, %Y",
+        "weekday_d_month_y": "%A, %d %B %Y",
+        "wkd_mon_d_y": "%a, %b %d, %Y",
+        "dotted_dmy": "%d.%m.%Y",
+        "slashed_ymd": "%Y/%m/%d",
+        "iso": "%Y-%m-%d",
+        "compact_ymd": "%Y%m%d",
+        "d_mon_y_dashed": "%d-%b-%Y",
+        "upper_month_d_y": "%B %d %Y",
+        "lower_d_month_y": "%d %B %Y",
+    }
     return datetime.datetime.strptime(cleaned, patterns[fmt]).date()
 
 
@@ -279,7 +365,7 @@ class TestTagging:
         names = {"!": "E", "?": "Q"}
         for sequence, tags in zip(data.texts, data.tags):
             expected, pending = [], None
-            for token in reversed(sequence):          # brute force, right to left
+            for token in reversed(sequence):  # brute force, right to left
                 pending = names.get(token, pending)
                 expected.append("M" if token in names else pending)
             assert "".join(data.tag_names[t] for t in tags) == "".join(reversed(expected))
@@ -300,8 +386,13 @@ def evaluate(tree, vocabulary, node):
     left, right = tree.children[node]
     if left < 0:
         word = vocabulary.tokens[tree.tokens[node]]
-        return 2 if word in {"good", "great", "fun", "clever", "charming", "moving"} else \
-            0 if word in {"bad", "dull", "awful", "boring", "clumsy", "silly"} else 1
+        return (
+            2
+            if word in {"good", "great", "fun", "clever", "charming", "moving"}
+            else 0
+            if word in {"bad", "dull", "awful", "boring", "clumsy", "silly"}
+            else 1
+        )
     left_label, right_label = evaluate(tree, vocabulary, left), evaluate(tree, vocabulary, right)
     if tree.children[left][0] < 0 and vocabulary.tokens[tree.tokens[left]] == "not":
         return 2 - right_label
@@ -319,11 +410,12 @@ class TestTrees:
             for node in np.flatnonzero(~leaves):
                 assert np.all(tree.children[node] < node)
             children = tree.children[~leaves].ravel()
-            assert sorted(children) == list(range(n - 1))          # every node but the root once
+            assert sorted(children) == list(range(n - 1))  # every node but the root once
             assert [data.vocabulary.tokens[t] for t in tree.tokens[leaves]] == words
 
     def test_words_only_accuracy_is_what_the_generator_computes(self):
-        """The bound notebook 10 compares against, recomputed by the generator's dynamic programme."""
+        """The bound notebook 10 compares against, recomputed by the generator's dynamic
+        programme."""
         module = generator("trees")
         text = (ROOT / "datasets" / FILES["trees"]).read_text(encoding="utf-8")
         for line in module.summary(text).splitlines():
@@ -347,8 +439,8 @@ class TestTrees:
         np.testing.assert_array_equal(train.sequence_lengths, (train.sequences != 0).sum(1))
         for i in range(0, 4000, 97):
             spelled = train.vocabulary.decode_text(train.bracketed[i], separator=" ")
-            reference = re.sub(r"\(\d ([^()\s]+)\)", r"\1", train.sexpressions[i])   # leaves
-            reference = re.sub(r"\(\d ", "( ", reference).replace(")", " ) ")        # labels
+            reference = re.sub(r"\(\d ([^()\s]+)\)", r"\1", train.sexpressions[i])  # leaves
+            reference = re.sub(r"\(\d ", "( ", reference).replace(")", " ) ")  # labels
             assert spelled.split() == reference.split()
 
     def test_same_words_different_structure_different_label(self):
@@ -360,8 +452,9 @@ class TestTrees:
         for tree in (one, two):
             assert [evaluate(tree, vocabulary, n) for n in range(5)] == list(tree.labels)
 
-    @pytest.mark.parametrize("bad", ["(2 (1 not) (0 bad)", "(2 (1 not))", "(7 good)",
-                                     "(2 good) (1 film)"])
+    @pytest.mark.parametrize(
+        "bad", ["(2 (1 not) (0 bad)", "(2 (1 not))", "(7 good)", "(2 good) (1 film)"]
+    )
     def test_malformed_trees_are_rejected(self, bad):
         with pytest.raises(ValueError, match="tree"):
             parse_sexpression(bad, Vocabulary(["not", "bad", "good", "film"]))
@@ -377,7 +470,7 @@ class TestLongMemory:
         np.testing.assert_array_equal(symbols[np.arange(300), positions], task.targets)
         assert np.all(symbols[:, -1] == 8)
         is_class = symbols[:, :-1] < 4
-        np.testing.assert_array_equal(is_class.sum(1), 1)         # exactly one class symbol
+        np.testing.assert_array_equal(is_class.sum(1), 1)  # exactly one class symbol
         assert task.lags.min() >= 1 and task.lags.max() <= 39
         np.testing.assert_array_equal(np.bincount(task.targets), [75, 75, 75, 75])
         assert task.chance == 0.25 and task.metric == "accuracy"
@@ -412,26 +505,40 @@ class TestLongMemory:
         assert one.inputs.tobytes() != other.inputs.tobytes()
 
     @pytest.mark.parametrize("maker", [make_delayed_recall, make_adding_problem, make_copy_task])
-    @pytest.mark.parametrize("num_samples, length, named", [(0, 30, "num_samples must be an "
-                                                                    "integer >= 1, got 0"),
-                                                            (8, 1, "length must be an integer"),
-                                                            (8, -4, "got -4"),
-                                                            (2.5, 30, "got 2.5")])
+    @pytest.mark.parametrize(
+        "num_samples, length, named",
+        [
+            (0, 30, "`num_samples` must be an integer >= 1, got 0$"),
+            (8, 1, "`length` must be an integer >= {minimum_length}, got 1$"),
+            (8, -4, "`length` must be an integer >= {minimum_length}, got -4$"),
+            (2.5, 30, "`num_samples` must be an integer >= 1, got 2.5$"),
+        ],
+    )
     def test_bad_sizes_are_named(self, maker, num_samples, length, named):
-        with pytest.raises(ValueError, match=named):
+        minimum_length = 2 * 5 + 1 if maker is make_copy_task else 2  # 5 symbols to copy, delimiter
+        with pytest.raises(ValueError, match=named.format(minimum_length=minimum_length)):
             maker(num_samples, length)
 
     def test_copy_task_too_short_for_its_symbols(self):
-        with pytest.raises(ValueError, match="length must be an integer >= 11, got 10"):
+        with pytest.raises(ValueError, match="`length` must be an integer >= 11, got 10$"):
             make_copy_task(4, 10, copy_length=5)
 
 
 def test_package_reexports_the_loaders():
     import course_utils
 
-    for name in ("load_agreement", "load_python_docs", "load_number_words", "load_dates",
-                 "load_tagging", "load_trees", "make_adding_problem", "make_copy_task",
-                 "make_delayed_recall", "Vocabulary"):
+    for name in (
+        "load_agreement",
+        "load_python_docs",
+        "load_number_words",
+        "load_dates",
+        "load_tagging",
+        "load_trees",
+        "make_adding_problem",
+        "make_copy_task",
+        "make_delayed_recall",
+        "Vocabulary",
+    ):
         assert hasattr(course_utils, name), name
 
 

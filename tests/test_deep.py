@@ -1,10 +1,17 @@
-"""Tests for course_utils.layers.deep: stacks against Keras built-ins, cells against their equations."""
+"""Tests for course_utils.layers.deep: stacks against Keras built-ins, cells against their
+equations."""
+
 import numpy as np
 import pytest
 
 import keras
 
-from course_utils.layers.deep import DeepTransitionCell, LayerNormLSTMCell, LayerNormSimpleRNNCell, RNNStack
+from course_utils.layers.deep import (
+    DeepTransitionCell,
+    LayerNormLSTMCell,
+    LayerNormSimpleRNNCell,
+    RNNStack,
+)
 
 BATCH, TIME, FEATURES, UNITS = 3, 4, 5, 6
 
@@ -16,7 +23,9 @@ def sequences(seed=0, features=FEATURES):
 def randomize(layer, seed=1, scale=0.5):
     """Give every weight random values (biases and LN gains included), so no term hides at zero."""
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=scale, size=w.shape).astype("float32") for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=scale, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
 
 
 def tanh(a):
@@ -77,7 +86,9 @@ class TestRNNStack:
         assert not np.allclose(kernels[1], kernels[2])
 
     def test_last_output_is_last_real_step_with_mask(self):
-        ours = RNNStack(keras.layers.GRUCell(UNITS), num_layers=2, residual=True, return_sequences=False)
+        ours = RNNStack(
+            keras.layers.GRUCell(UNITS), num_layers=2, residual=True, return_sequences=False
+        )
         full = RNNStack.from_config({**ours.get_config(), "return_sequences": True})
         x = sequences(2)
         lengths = np.array([4, 2, 1])
@@ -87,13 +98,17 @@ class TestRNNStack:
         full.set_weights(ours.get_weights())
         last = ours(x, mask=mask)
         for b, length in enumerate(lengths):
-            alone = full(x[b:b + 1, :length])
+            alone = full(x[b : b + 1, :length])
             np.testing.assert_allclose(last[b], alone[0, -1], atol=1e-6)
 
     def test_keras_round_trip(self, tmp_path):
-        model = keras.Sequential([keras.Input((TIME, FEATURES)),
-                                  RNNStack(LayerNormLSTMCell(UNITS), num_layers=2, residual=True),
-                                  keras.layers.Dense(2)])
+        model = keras.Sequential(
+            [
+                keras.Input((TIME, FEATURES)),
+                RNNStack(LayerNormLSTMCell(UNITS), num_layers=2, residual=True),
+                keras.layers.Dense(2),
+            ]
+        )
         x = sequences(3)
         path = tmp_path / "stack.keras"
         model.save(path)
@@ -102,13 +117,21 @@ class TestRNNStack:
         assert loaded.layers[0].residual and loaded.layers[0].num_layers == 2
 
     def test_bad_arguments(self):
-        with pytest.raises(ValueError, match="0"):
+        with pytest.raises(ValueError, match="`num_layers` must be an integer >= 1, got 0$"):
             RNNStack(keras.layers.GRUCell(2), num_layers=0)
-        with pytest.raises(TypeError, match="cell"):
+        with pytest.raises(
+            TypeError, match="cell must be a recurrent cell instance with a `state_size`"
+        ):
             RNNStack("lstm", num_layers=2)
-        with pytest.raises(ValueError, match="'yes'"):
+        with pytest.raises(ValueError, match="`residual` must be True or False, got 'yes'$"):
             RNNStack(keras.layers.GRUCell(2), num_layers=2, residual="yes")
-        with pytest.raises(ValueError, match=r"\(batch, time, features\)"):
+        with pytest.raises(ValueError, match="`return_sequences` must be True or False, got 1$"):
+            RNNStack(keras.layers.GRUCell(2), num_layers=2, return_sequences=1)
+        with pytest.raises(
+            ValueError,
+            match=r"`inputs` must be of shape \(batch, time, "
+            r"features\), got \(2, 3\)$",
+        ):
             RNNStack(keras.layers.GRUCell(2), num_layers=2)(np.zeros((2, 3), "float32"))
 
 
@@ -146,16 +169,28 @@ class TestDeepTransitionCell:
         assert cell.transition_path_length == (1 if shortcut else 3)
 
     def test_round_trip_and_bad_arguments(self, tmp_path):
-        model = keras.Sequential([keras.Input((TIME, FEATURES)),
-                                  keras.layers.RNN(DeepTransitionCell(UNITS, depth=2, shortcut=True))])
+        model = keras.Sequential(
+            [
+                keras.Input((TIME, FEATURES)),
+                keras.layers.RNN(DeepTransitionCell(UNITS, depth=2, shortcut=True)),
+            ]
+        )
         x = sequences(6)
         model.save(tmp_path / "deep.keras")
-        np.testing.assert_allclose(keras.saving.load_model(tmp_path / "deep.keras")(x), model(x), atol=1e-6)
-        with pytest.raises(ValueError, match="0"):
+        np.testing.assert_allclose(
+            keras.saving.load_model(tmp_path / "deep.keras")(x), model(x), atol=1e-6
+        )
+        with pytest.raises(ValueError, match="`depth` must be an integer >= 1, got 0$"):
             DeepTransitionCell(UNITS, depth=0)
-        with pytest.raises(ValueError, match="shortcut"):
+        with pytest.raises(
+            ValueError, match="`hidden_units` must be None or an integer >= 1, got 0$"
+        ):
+            DeepTransitionCell(UNITS, hidden_units=0)
+        with pytest.raises(ValueError, match="`shortcut` must be True or False, got 'no'$"):
+            DeepTransitionCell(UNITS, shortcut="no")
+        with pytest.raises(ValueError, match="shortcut=True needs depth >= 2"):
             DeepTransitionCell(UNITS, depth=1, shortcut=True)
-        with pytest.raises(ValueError, match="'sideways'"):
+        with pytest.raises(ValueError, match="unknown `activation` 'sideways'"):
             DeepTransitionCell(UNITS, activation="sideways")
 
 
@@ -181,7 +216,10 @@ class TestLayerNormCells:
         layer(x)
         randomize(layer)
         W, U, b = cell.kernel.numpy(), cell.recurrent_kernel.numpy(), cell.bias.numpy()
-        norms = [[v.numpy() for v in n.weights] for n in (cell.kernel_norm, cell.recurrent_norm, cell.state_norm)]
+        norms = [
+            [v.numpy() for v in n.weights]
+            for n in (cell.kernel_norm, cell.recurrent_norm, cell.state_norm)
+        ]
 
         def step(x_t, states):
             h, c = states
@@ -204,16 +242,25 @@ class TestLayerNormCells:
         np.testing.assert_array_equal(cell.bias.numpy(), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
 
     def test_bad_arguments(self):
-        with pytest.raises(ValueError, match="-1"):
+        with pytest.raises(ValueError, match="`units` must be an integer >= 1, got -1$"):
             LayerNormLSTMCell(-1)
-        with pytest.raises(ValueError, match="epsilon"):
+        with pytest.raises(ValueError, match="`epsilon` must be a finite number > 0, got 0$"):
             LayerNormSimpleRNNCell(4, epsilon=0)
 
+    @pytest.mark.slow  # compiles and trains under XLA
     def test_xla_training_step(self):
-        model = keras.Sequential([keras.Input((TIME, FEATURES)),
-                                  RNNStack(LayerNormSimpleRNNCell(UNITS), num_layers=2, residual=True,
-                                           return_sequences=False),
-                                  keras.layers.Dense(1)])
+        model = keras.Sequential(
+            [
+                keras.Input((TIME, FEATURES)),
+                RNNStack(
+                    LayerNormSimpleRNNCell(UNITS),
+                    num_layers=2,
+                    residual=True,
+                    return_sequences=False,
+                ),
+                keras.layers.Dense(1),
+            ]
+        )
         model.compile("adam", "mse", jit_compile=True)
         history = model.fit(sequences(10), np.zeros((BATCH, 1)), epochs=1, verbose=0)
         assert np.isfinite(history.history["loss"][0]) and model.jit_compile
@@ -227,8 +274,11 @@ class TestExerciseChecks:
 
         question = check.PATH_LENGTH_QUESTION
         steps = question["steps_back"]
-        lengths = [steps * DeepTransitionCell(4, depth=question["depth"], shortcut=s).transition_path_length
-                   for s in (False, True)]
+        lengths = [
+            steps
+            * DeepTransitionCell(4, depth=question["depth"], shortcut=s).transition_path_length
+            for s in (False, True)
+        ]
         assert check.transition_path_length(tuple(lengths))
         assert not check.transition_path_length((steps, steps))
         assert not check.transition_path_length(12)

@@ -4,6 +4,7 @@ model with a regulariser and a padded last batch, truncated BPTT, and validation
 
 Logical devices can only be made before TensorFlow starts its runtime, so the training runs in a
 fresh process (tests/distributed_worker.py) and this module compares what it prints."""
+
 import json
 import pathlib
 import subprocess
@@ -12,18 +13,27 @@ import sys
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # trains in a fresh TensorFlow process
 WORKER = pathlib.Path(__file__).with_name("distributed_worker.py")
-CASES = ("language model, mask, L2, clip_norm", "truncated BPTT, SGD, clip_value",
-         "classifier with validation")
+CASES = (
+    "language model, mask, L2, clip_norm",
+    "truncated BPTT, SGD, clip_value",
+    "classifier with validation",
+)
 
 
 @pytest.fixture(scope="module")
 def results():
-    done = subprocess.run([sys.executable, str(WORKER)], capture_output=True, text=True,
-                          timeout=600, cwd=WORKER.parent.parent)
+    done = subprocess.run(
+        [sys.executable, str(WORKER)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=WORKER.parent.parent,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
     assert done.returncode == 0 and lines, f"worker failed:\n{done.stdout}\n{done.stderr[-3000:]}"
-    return json.loads(lines[-1][len("RESULTS "):])
+    return json.loads(lines[-1][len("RESULTS ") :])
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -34,8 +44,9 @@ def test_mirrored_training_matches_one_device(results, case):
     assert mirrored["xla_used"] and one["xla_used"]
     assert one["history"].keys() == mirrored["history"].keys()
     for name, values in one["history"].items():
-        np.testing.assert_allclose(mirrored["history"][name], values, rtol=1e-5, atol=1e-6,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            mirrored["history"][name], values, rtol=1e-5, atol=1e-6, err_msg=name
+        )
     for a, b in zip(one["weights"], mirrored["weights"], strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     for name, value in one["evaluation"].items():
@@ -50,7 +61,22 @@ def test_training_changed_the_weights(results):
 
 def test_batch_size_must_split_evenly(results):
     message = results["odd batch error"]
-    assert message is not None and "batch_size 5" in message and "2 replicas" in message
+    assert message is not None and "`batch_size` must be a multiple of the 2 replicas" in message
+    assert message.endswith("got 5")
+
+
+def test_xla_used_says_whether_the_replica_passes_ran_xla_compiled(results):
+    """Under MirroredStrategy each replica's pass is a jit_compile=True function: a model XLA
+    compiles reports xla_used True; one with an op XLA has no kernel for makes TensorFlow refuse
+    that function, and the run falls back (one printed line), reports False and trains exactly
+    as a run with jit_compile=False."""
+    outcome = results["xla under mirrored"]
+    compilable, uncompilable = outcome["compilable"], outcome["uncompilable"]
+    assert compilable["replicas"] == uncompilable["replicas"] == 2
+    assert compilable["xla_used"] is True and "XLA could not compile" not in compilable["printed"]
+    assert uncompilable["xla_used"] is False
+    assert uncompilable["printed"].count("XLA could not compile this model") == 1
+    np.testing.assert_allclose(uncompilable["loss"], outcome["without XLA"], rtol=1e-6)
 
 
 def test_models_with_dropout_train(results):
@@ -60,5 +86,6 @@ def test_models_with_dropout_train(results):
 
 def test_mixing_strategies_gets_a_clear_error(results):
     optimizer_outside, model_outside = results["mixed strategies"]
-    assert optimizer_outside and "optimizer and the model were created under different" in optimizer_outside
+    assert optimizer_outside
+    assert "optimizer and the model were created under different" in optimizer_outside
     assert model_outside and "model was built outside `MirroredStrategy().scope()`" in model_outside

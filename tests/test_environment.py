@@ -1,5 +1,7 @@
 """course_utils.setup: seeds, quiet logs, plot defaults and the environment summary."""
+
 import random
+import re
 
 import numpy as np
 import pytest
@@ -37,19 +39,29 @@ class TestSetup:
 
     @pytest.mark.parametrize("seed", [-1, 1.5, "0", None, True])
     def test_bad_seed_is_a_clear_error(self, seed):
-        with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        with pytest.raises(
+            ValueError,
+            match=rf"`seed` must be an integer >= 0, got "
+            rf"{re.escape(repr(seed))}$",
+        ):
             course_utils.setup(seed=seed)
 
     @pytest.mark.parametrize("count", [0, -2, 1.5, "2", True])
     def test_bad_cpu_devices_is_a_clear_error(self, count):
-        with pytest.raises(ValueError, match="cpu_devices must be a positive integer"):
+        with pytest.raises(
+            ValueError,
+            match=rf"`cpu_devices` must be an integer >= 1, got "
+            rf"{re.escape(repr(count))}$",
+        ):
             course_utils.setup(seed=0, cpu_devices=count)
 
     def test_cpu_devices_after_tensorflow_started_says_restart(self):
         course_utils.setup(seed=0, verbose=False)  # starts the runtime with one CPU device
         course_utils.setup(seed=0, verbose=False, cpu_devices=1)  # what it has: accepted
-        with pytest.raises(RuntimeError, match="cpu_devices=3 can only be set before TensorFlow "
-                                               "starts.*Restart the kernel"):
+        with pytest.raises(
+            RuntimeError,
+            match="cpu_devices=3 can only be set before TensorFlow starts.*Restart the kernel",
+        ):
             course_utils.setup(seed=0, cpu_devices=3)
 
 

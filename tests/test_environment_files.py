@@ -1,4 +1,6 @@
-"""requirements.txt (pip), environment.yml (conda, Binder) and pyproject.toml agree, platform markers included."""
+"""requirements.txt (pip), environment.yml (conda, Binder) and pyproject.toml agree, platform
+markers included."""
+
 import tomllib
 from pathlib import Path
 
@@ -12,17 +14,37 @@ TENSORFLOW_BUILDS = {"tensorflow", "tensorflow-cpu"}
 
 # Marker values as `platform` and `sys` report them on each supported machine.
 PLATFORMS = {
-    "linux-x86_64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                     "platform_machine": "x86_64"},
-    "linux-aarch64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                      "platform_machine": "aarch64"},
-    "macos-arm64": {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix",
-                    "platform_machine": "arm64"},
-    "windows-x86_64": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-                       "platform_machine": "AMD64"},
+    "linux-x86_64": {
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "platform_machine": "x86_64",
+    },
+    "linux-aarch64": {
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "platform_machine": "aarch64",
+    },
+    "macos-arm64": {
+        "sys_platform": "darwin",
+        "platform_system": "Darwin",
+        "os_name": "posix",
+        "platform_machine": "arm64",
+    },
+    "windows-x86_64": {
+        "sys_platform": "win32",
+        "platform_system": "Windows",
+        "os_name": "nt",
+        "platform_machine": "AMD64",
+    },
 }
-EXPECTED_BUILD = {"linux-x86_64": "tensorflow-cpu", "windows-x86_64": "tensorflow-cpu",
-                  "macos-arm64": "tensorflow", "linux-aarch64": "tensorflow"}
+EXPECTED_BUILD = {
+    "linux-x86_64": "tensorflow-cpu",
+    "windows-x86_64": "tensorflow-cpu",
+    "macos-arm64": "tensorflow",
+    "linux-aarch64": "tensorflow",
+}
 PYTHONS = ("3.11", "3.12", "3.13")
 
 
@@ -49,15 +71,24 @@ def pyproject():
 
 def chosen(lines, platform_name, python):
     """Names of the requirements whose markers hold on that platform and Python."""
-    environment = {**PLATFORMS[platform_name], "python_version": python, "python_full_version": f"{python}.0",
-                   "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+    environment = {
+        **PLATFORMS[platform_name],
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": "",
+    }
     requirements = [Requirement(line) for line in lines]
     return {r.name for r in requirements if r.marker is None or r.marker.evaluate(environment)}
 
 
 def test_every_requirement_is_pinned():
-    unpinned = [line for line in requirements()
-                if [spec.operator for spec in Requirement(line).specifier] != ["=="]]
+    unpinned = [
+        line
+        for line in requirements()
+        if [spec.operator for spec in Requirement(line).specifier] != ["=="]
+    ]
     assert not unpinned, f"requirements.txt lines without an exact version: {unpinned}"
 
 
@@ -67,7 +98,8 @@ def test_conda_and_pip_have_the_same_lines_and_markers():
     pip = requirements()
     assert sorted(conda) == sorted(pip), (
         f"only in environment.yml: {sorted(set(conda) - set(pip))}; "
-        f"only in requirements.txt: {sorted(set(pip) - set(conda))}")
+        f"only in requirements.txt: {sorted(set(pip) - set(conda))}"
+    )
 
 
 def test_conda_uses_python_311_and_installs_the_package():
@@ -98,12 +130,16 @@ def test_tensorflow_extra_allows_the_pinned_versions_with_the_same_markers():
 
 def test_package_dependencies_allow_the_pins_and_python_range():
     project = pyproject()
-    pinned = {Requirement(line).name: next(iter(Requirement(line).specifier)).version
-              for line in requirements()}
+    pinned = {
+        Requirement(line).name: next(iter(Requirement(line).specifier)).version
+        for line in requirements()
+    }
     for line in project["dependencies"]:
         dependency = Requirement(line)
         assert dependency.specifier.contains(pinned[dependency.name]), line
-    assert {"keras", "numpy", "matplotlib"} <= {Requirement(line).name for line in project["dependencies"]}
+    assert {"keras", "numpy", "matplotlib"} <= {
+        Requirement(line).name for line in project["dependencies"]
+    }
     python = SpecifierSet(project["requires-python"])
     assert [version for version in PYTHONS if python.contains(f"{version}.0")] == list(PYTHONS)
     assert not python.contains("3.10.13") and not python.contains("3.14.0")

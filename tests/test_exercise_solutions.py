@@ -1,5 +1,8 @@
-"""Every exercise of the numbered notebooks has a worked solution in tests/exercise_solutions.py that
-its check accepts, and the notebooks ship the blank: a student never finds the answer in the cell."""
+"""Every exercise of the numbered notebooks has a worked solution in tests/exercise_solutions.py
+that
+its check accepts, and the notebooks ship the blank: a student never finds the answer in the
+cell."""
+
 import contextlib
 import importlib.util
 import io
@@ -13,7 +16,9 @@ import pytest
 import course_utils
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("exercise_solutions", Path(__file__).with_name("exercise_solutions.py"))
+_spec = importlib.util.spec_from_file_location(
+    "exercise_solutions", Path(__file__).with_name("exercise_solutions.py")
+)
 solutions = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(solutions)
 SOLUTIONS = solutions.SOLUTIONS
@@ -35,7 +40,8 @@ CELLS = exercise_cells()
 
 
 def run(source):
-    """Run a cell's code as the notebook would (NumPy and course_utils imported) and return its output."""
+    """Run a cell's code as the notebook would (NumPy and course_utils imported) and return its
+    output."""
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         exec(compile(source, "<exercise>", "exec"), {"np": np, "course_utils": course_utils})
@@ -52,7 +58,9 @@ def test_every_exercise_has_a_solution_and_no_solution_is_orphaned():
     assert set(CELLS) == set(SOLUTIONS)
 
 
-@pytest.mark.parametrize("key", sorted(SOLUTIONS), ids=[f"{stem[:2]}-{n}" for stem, n in sorted(SOLUTIONS)])
+@pytest.mark.parametrize(
+    "key", sorted(SOLUTIONS), ids=[f"{stem[:2]}-{n}" for stem, n in sorted(SOLUTIONS)]
+)
 def test_solution_passes_its_check(key):
     source = "".join(CELLS[key]["source"])
     assert question(SOLUTIONS[key]) == question(source), "the solution belongs to another question"

@@ -1,5 +1,7 @@
-"""Tests for course_utils.analysis.gradients (against closed forms and hand-written NumPy BPTT) and smoke
+"""Tests for course_utils.analysis.gradients (against closed forms and hand-written NumPy BPTT) and
+smoke
 tests for the figures of course_utils.plotting.foundations / graphs."""
+
 import keras
 import matplotlib
 
@@ -43,7 +45,7 @@ def numpy_state_gradients(cell, inputs, activation):
         local = grad * (1 - states[t] ** 2) if activation == "tanh" else grad
         grad = local @ recurrent.T
         grads.append(grad)
-    grads = np.stack(grads[::-1], axis=1)                                  # (batch, T, units)
+    grads = np.stack(grads[::-1], axis=1)  # (batch, T, units)
     return np.sqrt(np.mean(np.sum(grads**2, axis=-1), axis=0))
 
 
@@ -60,12 +62,16 @@ class TestSpectralTools:
     def test_orthogonal(self):
         q = gradients.orthogonal_matrix(7, seed=3)
         np.testing.assert_allclose(q.T @ q, np.eye(7), atol=1e-12)
+        with pytest.raises(ValueError, match="`size` must be an integer >= 1, got 0$"):
+            gradients.orthogonal_matrix(0)
 
     def test_set_on_cell_and_rnn_layer(self):
         layer = keras.layers.RNN(keras.layers.SimpleRNNCell(4))
         layer.build((None, 5, 2))
         gradients.set_recurrent_spectral_radius(layer, 1.3)
-        assert gradients.spectral_radius(layer.cell.recurrent_kernel.numpy()) == pytest.approx(1.3, rel=1e-5)
+        assert gradients.spectral_radius(layer.cell.recurrent_kernel.numpy()) == pytest.approx(
+            1.3, rel=1e-5
+        )
 
     @pytest.mark.parametrize("bad", [np.zeros((2, 3)), np.zeros(3)])
     def test_not_square(self, bad):
@@ -75,8 +81,10 @@ class TestSpectralTools:
     def test_zero_matrix_and_bad_radius(self):
         with pytest.raises(ValueError, match="spectral radius 0"):
             gradients.scale_to_spectral_radius(np.zeros((3, 3)), 1.0)
-        with pytest.raises(ValueError, match="radius"):
+        with pytest.raises(ValueError, match="`radius` must be a finite number >= 0, got -1.0$"):
             gradients.scale_to_spectral_radius(np.eye(3), -1.0)
+        with pytest.raises(ValueError, match="`radius` must be a finite number >= 0, got nan$"):
+            gradients.scale_to_spectral_radius(np.eye(3), float("nan"))
 
     def test_unbuilt_cell(self):
         with pytest.raises(ValueError, match="built"):
@@ -97,7 +105,9 @@ class TestHiddenStateGradientNorms:
         recurrent = np.random.default_rng(2).normal(0, 0.6, size=(UNITS, UNITS))
         cell = simple_cell(activation, recurrent)
         norms = gradients.hidden_state_gradient_norms(cell, inputs)
-        expected = numpy_state_gradients(cell, inputs.astype(np.float64), "tanh" if activation else None)
+        expected = numpy_state_gradients(
+            cell, inputs.astype(np.float64), "tanh" if activation else None
+        )
         np.testing.assert_allclose(norms, expected, rtol=1e-9)
 
     def test_lstm_against_additive_perturbation(self, inputs):
@@ -120,8 +130,9 @@ class TestHiddenStateGradientNorms:
 
     def test_custom_loss(self, inputs):
         recurrent = 0.5 * gradients.orthogonal_matrix(UNITS, seed=1)
-        norms = gradients.hidden_state_gradient_norms(simple_cell(None, recurrent), inputs,
-                                                      loss_fn=lambda out: tf.reduce_sum(out[:, 0]))
+        norms = gradients.hidden_state_gradient_norms(
+            simple_cell(None, recurrent), inputs, loss_fn=lambda out: tf.reduce_sum(out[:, 0])
+        )
         assert norms[0] == pytest.approx(np.sqrt(UNITS)) and np.all(norms[1:] == 0)
 
     def test_bad_inputs(self):
@@ -146,7 +157,9 @@ class TestJacobians:
         matrix = np.random.default_rng(5).normal(size=(4, 4))
         norms = gradients.jacobian_product_norms(np.stack([matrix] * 5))
         for k in range(6):
-            assert norms[k] == pytest.approx(np.linalg.norm(np.linalg.matrix_power(matrix, 5 - k), 2))
+            assert norms[k] == pytest.approx(
+                np.linalg.norm(np.linalg.matrix_power(matrix, 5 - k), 2)
+            )
 
     def test_batch_rejected(self, inputs):
         with pytest.raises(ValueError, match="one sequence"):
@@ -172,14 +185,17 @@ class TestFigures:
         plt.close("all")
 
     def test_gradient_norms(self):
-        ax = gradient_plots.plot_gradient_norms({"a": 0.9 ** np.arange(10)[::-1], "b": np.ones(10)},
-                                                predicted={"a": 0.9})
+        ax = gradient_plots.plot_gradient_norms(
+            {"a": 0.9 ** np.arange(10)[::-1], "b": np.ones(10)}, predicted={"a": 0.9}
+        )
         assert ax.get_yscale() == "log" and len(ax.lines) == 4
         with pytest.raises(ValueError, match="empty"):
             gradient_plots.plot_gradient_norms({})
 
     def test_cost_and_truncation(self):
-        ax = gradient_plots.plot_cost_vs_length([10, 20, 40], {"full": [1, 2, 4], "truncated": [1, 1, 1]}, "MiB")
+        ax = gradient_plots.plot_cost_vs_length(
+            [10, 20, 40], {"full": [1, 2, 4], "truncated": [1, 1, 1]}, "MiB"
+        )
         assert len(ax.lines) == 4
         with pytest.raises(ValueError, match="lengths"):
             gradient_plots.plot_cost_vs_length([10, 20], {"x": [1]}, "s")
@@ -194,8 +210,10 @@ class TestFigures:
         assert f"$s^{{({steps})}}$" in labels and labels.count(r"$\theta$") == 1
 
     def test_bad_figure_arguments(self):
-        with pytest.raises(ValueError, match="steps"):
+        with pytest.raises(ValueError, match=r"`steps` must be an integer in \[1, 8\], got 0$"):
             graphs.plot_unfolding(0)
+        with pytest.raises(ValueError, match=r"`steps` must be an integer in \[1, 8\], got 2.0$"):
+            graphs.plot_unfolding(2.0)
         with pytest.raises(ValueError, match="unknown patterns"):
             graphs.plot_design_patterns(["two-to-two"])
         assert len(graphs.plot_design_patterns().axes) == 5

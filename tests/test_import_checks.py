@@ -1,7 +1,9 @@
-"""`import course_utils` without TensorFlow, or with another Keras backend, fails at once naming the fix.
+"""`import course_utils` without TensorFlow, or with another Keras backend, fails at once naming the
+fix.
 
 Each case runs in a fresh interpreter, since the checks happen when the package is first imported.
 """
+
 import json
 import os
 import subprocess
@@ -11,16 +13,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FAKE_JAX_KERAS = ("import sys, types; keras = types.ModuleType('keras'); sys.modules['keras'] = keras; "
-                  "keras.backend = types.SimpleNamespace(backend=lambda: 'jax'); ")
+FAKE_JAX_KERAS = (
+    "import sys, types; keras = types.ModuleType('keras'); sys.modules['keras'] = keras; "
+    "keras.backend = types.SimpleNamespace(backend=lambda: 'jax'); "
+)
 
 
 def import_course_utils(code="", **environment):
-    """Run `<code> import course_utils` in a new Python: (exit status, [last stderr line], stdout)."""
+    """Run `<code> import course_utils` in a new Python: (exit status, [last stderr line],
+    stdout)."""
     env = {name: value for name, value in os.environ.items() if name != "KERAS_BACKEND"}
     env.update(PYTHONPATH=os.pathsep.join([*environment.pop("path", []), str(ROOT)]), **environment)
     code += "import course_utils, keras; print(keras.backend.backend())"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
     return result.returncode, result.stderr.strip().splitlines()[-1:] or [""], result.stdout.strip()
 
 
@@ -44,9 +51,11 @@ def test_broken_tensorflow_says_reinstall(tmp_path):
 def test_keras_backend_variable_for_another_backend(backend):
     status, (last,), _ = import_course_utils(KERAS_BACKEND=backend)
     assert status != 0
-    assert last == ("ImportError: course_utils runs on Keras's TensorFlow backend, but the environment "
-                    f"variable KERAS_BACKEND asks for '{backend}'. Unset it or set KERAS_BACKEND=tensorflow, "
-                    "then start Python again (in Jupyter: restart the kernel).")
+    assert last == (
+        "ImportError: course_utils runs on Keras's TensorFlow backend, but the environment "
+        f"variable KERAS_BACKEND asks for '{backend}'. Unset it or set KERAS_BACKEND=tensorflow, "
+        "then start Python again (in Jupyter: restart the kernel)."
+    )
 
 
 def test_keras_already_imported_with_another_backend():
@@ -56,6 +65,7 @@ def test_keras_already_imported_with_another_backend():
     assert "import course_utils before keras" in last
 
 
+@pytest.mark.slow  # a fresh Python imports TensorFlow
 def test_keras_config_file_for_another_backend_is_overridden(tmp_path):
     (tmp_path / "keras.json").write_text(json.dumps({"backend": "numpy"}))
     status, _, out = import_course_utils(KERAS_HOME=str(tmp_path))

@@ -9,6 +9,7 @@ of each notebook run end to end is kept in build/test-artifacts/.
 Where chromium is missing the tests skip with how to install it; `.ci/run` sets
 COURSE_REQUIRE_BROWSER=1, which turns that skip into a failure.
 """
+
 import json
 import os
 import shutil
@@ -25,11 +26,21 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "course-test-token"
-RUN_END_TO_END = ["00_welcome_and_setup.ipynb", "04_vanishing_and_exploding_gradients.ipynb",
-                  "15_appendix_scaling_out.ipynb"]  # welcome, training, two logical devices
+RUN_END_TO_END = [
+    "00_welcome_and_setup.ipynb",
+    "04_vanishing_and_exploding_gradients.ipynb",
+    "15_appendix_scaling_out.ipynb",
+]  # welcome, training, two logical devices
 RUN_TIMEOUT_SECONDS = 240
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +48,10 @@ pytestmark = pytest.mark.browser
 def _require_browser():
     if Path(CHROMIUM).exists():
         return
-    message = "Debian's chromium is not installed: `sudo apt-get install chromium` (the tests drive /usr/bin/chromium)"
+    message = (
+        "Debian's chromium is not installed: `sudo apt-get install chromium` "
+        "(the tests drive /usr/bin/chromium)"
+    )
     if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
         pytest.fail(message)
     pytest.skip(message)
@@ -63,16 +77,36 @@ def lab(tmp_path_factory):
     settings.mkdir(parents=True)
     # Render every cell (no virtual scrolling), so outputs far down a notebook are in the page.
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    news = settings.parent / "apputils-extension"  # no "get Jupyter news?" pop-up over the screenshot
+    news = (
+        settings.parent / "apputils-extension"
+    )  # no "get Jupyter news?" pop-up over the screenshot
     news.mkdir()
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     port = _free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings.parents[1]), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(settings.parents[1]),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--notebook-dir={served}",
-         "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--notebook-dir={served}",
+            "--LabApp.expose_app_in_browser=True",
+            "--ServerApp.open_browser=False",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -94,7 +128,9 @@ def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -102,21 +138,27 @@ def browser(lab):
 def _open(browser, lab, name, wait_for_kernel=True):
     base, _ = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    # A workspace of its own, reset: JupyterLab would otherwise reopen the notebooks of earlier tests.
+    # A workspace of its own, reset: JupyterLab would otherwise reopen the notebooks of earlier
+    # tests.
     page.goto(f"{base}/lab/workspaces/test-{Path(name).stem}/tree/{name}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     if not wait_for_kernel:
         return page
     # The kernel is ready when the toolbar's status says so through the app's session context.
     page.wait_for_function(
-        "() => { const w = window.jupyterapp.shell.currentWidget;"
-        " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
-        " && w.sessionContext.session.kernel.status === 'idle'; }", timeout=90_000)
+        "() => { const w = window.jupyterapp.shell.currentWidget; return w && w.sessionContext && "
+        "w.sessionContext.session && w.sessionContext.session.kernel && "
+        "w.sessionContext.session.kernel.status === 'idle'; }",
+        timeout=90_000,
+    )
     return page
 
 
 def code_cells_in(name):
-    return sum(cell["cell_type"] == "code" for cell in json.loads((ROOT / "notebooks" / name).read_text())["cells"])
+    return sum(
+        cell["cell_type"] == "code"
+        for cell in json.loads((ROOT / "notebooks" / name).read_text())["cells"]
+    )
 
 
 def _errors_and_images(notebook):
@@ -145,9 +187,13 @@ def test_run_all_cells_in_jupyterlab(browser, lab, name):
         " const failed = cells.some(c => c.outputs.toJSON().some(o => o.output_type === 'error'));"
         " const done = cells.every(c => c.executionCount !== null);"
         " return (failed || done) && w.sessionContext.session.kernel.status === 'idle'; }",
-        timeout=RUN_TIMEOUT_SECONDS * 1000, polling=1000)
+        timeout=RUN_TIMEOUT_SECONDS * 1000,
+        polling=1000,
+    )
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"jupyterlab_{Path(name).stem}.png"), full_page=True)
     rendered_images = page.locator(".jp-OutputArea-output img").count()
@@ -156,23 +202,41 @@ def test_run_all_cells_in_jupyterlab(browser, lab, name):
     saved = json.loads((served / name).read_text())
     errors, images = _errors_and_images(saved)
     assert not errors, f"{name} stored errors after Run All in JupyterLab: {errors}"
-    code_cells = [cell for cell in saved["cells"] if cell["cell_type"] == "code" and "".join(cell["source"]).strip()]
+    code_cells = [
+        cell
+        for cell in saved["cells"]
+        if cell["cell_type"] == "code" and "".join(cell["source"]).strip()
+    ]
     assert all(cell["execution_count"] for cell in code_cells), f"{name}: some cells did not run"
     committed_images = _errors_and_images(json.loads((ROOT / "notebooks" / name).read_text()))[1]
-    assert images == committed_images, f"{name}: {images} figures after the run, {committed_images} committed"
-    assert rendered_images >= images, f"{name}: {images} figures saved but {rendered_images} shown in the page"
+    assert images == committed_images, (
+        f"{name}: {images} figures after the run, {committed_images} committed"
+    )
+    assert rendered_images >= images, (
+        f"{name}: {images} figures saved but {rendered_images} shown in the page"
+    )
 
 
-@pytest.mark.parametrize("name", [name for name in _course_notebooks() if name not in RUN_END_TO_END])
+@pytest.mark.parametrize(
+    "name", [name for name in _course_notebooks() if name not in RUN_END_TO_END]
+)
 def test_notebook_opens_and_renders_stored_outputs(browser, lab, name):
     page = _open(browser, lab, name, wait_for_kernel=False)
-    page.wait_for_function(f"() => document.querySelectorAll('.jp-CodeCell').length >= {code_cells_in(name)}",
-                           timeout=60_000)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.jp-CodeCell').length >= {code_cells_in(name)}",
+        timeout=60_000,
+    )
     stored = json.loads((ROOT / "notebooks" / name).read_text())
     _, images = _errors_and_images(stored)
     outputs = sum(len(cell.get("outputs", [])) for cell in stored["cells"])
     code_cells = sum(cell["cell_type"] == "code" for cell in stored["cells"])
-    assert page.locator(".jp-CodeCell").count() == code_cells, f"{name}: not every code cell rendered"
-    assert page.locator(".jp-OutputArea-output").count() >= min(outputs, 1), f"{name}: no stored output rendered"
-    assert page.locator(".jp-OutputArea-output img").count() == images, f"{name}: stored figures not rendered"
+    assert page.locator(".jp-CodeCell").count() == code_cells, (
+        f"{name}: not every code cell rendered"
+    )
+    assert page.locator(".jp-OutputArea-output").count() >= min(outputs, 1), (
+        f"{name}: no stored output rendered"
+    )
+    assert page.locator(".jp-OutputArea-output img").count() == images, (
+        f"{name}: stored figures not rendered"
+    )
     page.close()

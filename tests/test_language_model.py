@@ -1,10 +1,15 @@
-"""Tests for course_utils.analysis.language_model against closed forms, counting and hand-made models."""
+"""Tests for course_utils.analysis.language_model against closed forms, counting and hand-made
+models."""
+
 import math
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+import course_utils
+from course_utils import decoding
 from course_utils.analysis import language_model as lm
 
 VOCABULARY = "abcd"
@@ -15,7 +20,9 @@ def bigram_model(logit_table, softmax=True):
     p(next | current = i) = softmax(logit_table[i])."""
     size = logit_table.shape[0]
     tokens = keras.Input((None,), dtype="int32")
-    logits = keras.layers.Embedding(size, size, embeddings_initializer=keras.initializers.Constant(logit_table))(tokens)
+    logits = keras.layers.Embedding(
+        size, size, embeddings_initializer=keras.initializers.Constant(logit_table)
+    )(tokens)
     outputs = keras.layers.Softmax()(logits) if softmax else logits
     return keras.Model(tokens, outputs)
 
@@ -23,6 +30,32 @@ def bigram_model(logit_table, softmax=True):
 @pytest.fixture(scope="module")
 def table():
     return np.random.default_rng(0).normal(0, 2, size=(4, 4)).astype("float32")
+
+
+def rnn_model(vocabulary_size=6, seed=0):
+    """A small random recurrent model returning logits: its output depends on the whole window."""
+    keras.utils.set_random_seed(seed)
+    tokens = keras.Input((None,), dtype="int32")
+    vectors = keras.layers.Embedding(vocabulary_size, 4)(tokens)
+    states = keras.layers.RNN(course_utils.SimpleRNNCell(8), return_sequences=True)(vectors)
+    initializer = keras.initializers.RandomNormal(stddev=1.0)
+    dense = keras.layers.Dense(vocabulary_size, kernel_initializer=initializer)
+    return keras.Model(tokens, dense(states))
+
+
+def numpy_generate(model, prompt, length, temperature, greedy, seed, context_length, from_logits):
+    """The reference loop: the model on the window, probabilities in float64, NumPy's sampler."""
+    ids, rng = list(prompt), np.random.default_rng(seed)
+    for _ in range(length):
+        window = ids[-context_length:] if context_length else ids
+        last = np.asarray(model(np.array([window], "int32")))[0, -1].astype(np.float64)
+        p = softmax(last) if from_logits else last / last.sum()
+        if greedy:
+            ids.append(int(np.argmax(p)))
+        else:
+            p = lm.apply_temperature(p, temperature)
+            ids.append(int(rng.choice(p.size, p=p)))
+    return ids
 
 
 def softmax(x):
@@ -76,12 +109,16 @@ class TestModelLikelihood:
         targets = rng.integers(0, 4, size=(5, 6))
         p = softmax(table.astype(np.float64))
         expected = -np.mean(np.log(p[inputs, targets]))
-        got = lm.mean_negative_log_likelihood(model, inputs, targets, batch_size=2, from_logits=from_logits)
+        got = lm.mean_negative_log_likelihood(
+            model, inputs, targets, batch_size=2, from_logits=from_logits
+        )
         assert got == pytest.approx(expected, rel=1e-5)
 
     def test_shape_mismatch(self, table):
         with pytest.raises(ValueError, match=r"\(n, time\)"):
-            lm.mean_negative_log_likelihood(bigram_model(table), np.zeros((2, 3), int), np.zeros((2, 4), int))
+            lm.mean_negative_log_likelihood(
+                bigram_model(table), np.zeros((2, 3), int), np.zeros((2, 4), int)
+            )
 
 
 class TestGeneration:
@@ -99,6 +136,7 @@ class TestGeneration:
         assert lm.generate_text(model, "ab", 20, VOCABULARY, temperature=1.0, seed=3) == first
 
     @pytest.mark.parametrize("temperature", [1.0, 0.5])
+    @pytest.mark.slow  # thousands of samples
     def test_sample_frequencies_follow_tempered_distribution(self, temperature):
         p = np.array([0.5, 0.25, 0.15, 0.1])
         model = bigram_model(np.tile(np.log(p), (4, 1)).astype("float32"))
@@ -113,14 +151,56 @@ class TestGeneration:
         cold = lm.generate(model, [1], 10, temperature=0.01, seed=5)
         np.testing.assert_array_equal(greedy, cold)
 
+    @pytest.mark.parametrize("context_length", [None, 3])
+    def test_matches_the_numpy_loop_seed_for_seed(self, context_length):
+        model = rnn_model()
+        runs = [(True, 1.0, 0), (False, 1.0, 0), (False, 0.6, 7), (False, 1.8, 2)]
+        for greedy, temperature, seed in runs:
+            expected = numpy_generate(
+                model, [1, 4], 12, temperature, greedy, seed, context_length, from_logits=True
+            )
+            got = lm.generate(
+                model,
+                [1, 4],
+                12,
+                temperature=temperature,
+                greedy=greedy,
+                seed=seed,
+                context_length=context_length,
+                from_logits=True,
+            )
+            assert got.tolist() == expected, (greedy, temperature, seed)
+
+    def test_is_decodings_loop_compiled_or_eager(self, table):
+        """With a one-token window the step's state keeps its shape, so decoding may compile it."""
+        model = bigram_model(table)
+        step, window = lm.LanguageModelStep(model, context_length=1), tf.constant([[3]])
+        greedy = decoding.greedy_decode(step, window, start_id=2, end_id=None, max_length=9)
+        generated = lm.generate(model, [3, 2], 9, greedy=True, context_length=1)
+        assert generated.tolist() == [3, 2, *greedy.tokens[0]]
+        for seed in (0, 1):
+            sampled = decoding.sample_decode(step, window, 2, None, 9, temperature=0.8, seed=seed)
+            eager = decoding.sample_decode(
+                step, window, 2, None, 9, temperature=0.8, seed=seed, eager=True
+            )
+            np.testing.assert_array_equal(sampled.tokens, eager.tokens)
+            generated = lm.generate(model, [3, 2], 9, temperature=0.8, seed=seed, context_length=1)
+            assert generated.tolist() == [3, 2, *sampled.tokens[0]]
+        assert lm.generate(model, [3, 2], 0).tolist() == [3, 2]
+
     def test_apply_temperature(self):
         p = np.array([0.6, 0.3, 0.1])
         np.testing.assert_allclose(lm.apply_temperature(p, 1.0), p)
         np.testing.assert_allclose(lm.apply_temperature(p, 0.5), p**2 / np.sum(p**2))
 
-    @pytest.mark.parametrize("kwargs,match", [({"temperature": 0.0}, "temperature"),
-                                              ({"temperature": -1.0}, "temperature"),
-                                              ({"context_length": 0}, "context_length")])
+    @pytest.mark.parametrize(
+        "kwargs,match",
+        [
+            ({"temperature": 0.0}, "temperature"),
+            ({"temperature": -1.0}, "temperature"),
+            ({"context_length": 0}, "context_length"),
+        ],
+    )
     def test_bad_arguments(self, table, kwargs, match):
         with pytest.raises(ValueError, match=match):
             lm.generate(bigram_model(table), [0], 3, **kwargs)
@@ -129,5 +209,5 @@ class TestGeneration:
         model = bigram_model(table)
         with pytest.raises(ValueError, match="at least one"):
             lm.generate(model, [], 3)
-        with pytest.raises(ValueError, match="not in the vocabulary"):
+        with pytest.raises(ValueError, match="`prompt` must be text whose every token is in the"):
             lm.generate_text(model, "xyz", 3, VOCABULARY)

@@ -1,4 +1,6 @@
-"""Tests for course_utils.layers.memory: leaky and skip cells against NumPy loops of their equations."""
+"""Tests for course_utils.layers.memory: leaky and skip cells against NumPy loops of their
+equations."""
+
 import numpy as np
 import pytest
 import keras
@@ -29,8 +31,12 @@ def numpy_skip(inputs, kernel, recurrent_kernel, bias, skip_kernel, delay):
     history = [np.zeros((inputs.shape[0], recurrent_kernel.shape[0]))] * delay  # newest first
     outputs = []
     for t in range(inputs.shape[1]):
-        hidden = np.tanh(inputs[:, t] @ kernel + history[0] @ recurrent_kernel
-                         + history[delay - 1] @ skip_kernel + bias)
+        hidden = np.tanh(
+            inputs[:, t] @ kernel
+            + history[0] @ recurrent_kernel
+            + history[delay - 1] @ skip_kernel
+            + bias
+        )
         history = [hidden] + history[:-1]
         outputs.append(hidden)
     return np.stack(outputs, axis=1)
@@ -38,8 +44,9 @@ def numpy_skip(inputs, kernel, recurrent_kernel, bias, skip_kernel, delay):
 
 def randomise(layer, seed=1):
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=0.6, size=w.shape).astype("float32")
-                       for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.6, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
     return layer.get_weights()
 
 
@@ -91,9 +98,22 @@ class TestLeakyRNNCell:
         loaded = round_trip(layer, tmp_path)
         assert loaded.layers[0].cell.get_config() == cell.get_config()
 
-    @pytest.mark.parametrize("alpha", [0.0, 1.0, -0.5, 1.2, "0.5", [0.5, 1.0, 0.5, 0.5]])
-    def test_alpha_outside_open_interval_raises(self, alpha):
-        with pytest.raises(ValueError, match=r"`alpha` must be a number in \(0, 1\)"):
+    @pytest.mark.parametrize(
+        "alpha, message",
+        [
+            (0.0, r"`alpha` must be a number in \(0, 1\), got 0.0$"),
+            (1.0, r"`alpha` must be a number in \(0, 1\), got 1.0$"),
+            (-0.5, r"`alpha` must be a number in \(0, 1\), got -0.5$"),
+            (1.2, r"`alpha` must be a number in \(0, 1\), got 1.2$"),
+            ("0.5", r"`alpha` must be a number in \(0, 1\), got '0.5'$"),
+            (
+                [0.5, 1.0, 0.5, 0.5],
+                r"`alpha\[1\]` must be a number in \(0, 1\), got 1.0$",
+            ),  # the unit
+        ],
+    )
+    def test_alpha_outside_open_interval_raises(self, alpha, message):
+        with pytest.raises(ValueError, match=message):
             LeakyRNNCell(UNITS, alpha=alpha)
 
     def test_alpha_list_of_wrong_length_raises(self):
@@ -108,13 +128,15 @@ class TestLeakyRNNCell:
 class TestSkipRNNCell:
     @pytest.mark.parametrize("delay", [1, 3])
     def test_follows_the_equation(self, delay):
-        layer = keras.layers.RNN(SkipRNNCell(UNITS, delay=delay), return_sequences=True,
-                                 return_state=True)
+        layer = keras.layers.RNN(
+            SkipRNNCell(UNITS, delay=delay), return_sequences=True, return_state=True
+        )
         layer(make_inputs())
         kernel, recurrent_kernel, bias, skip_kernel = randomise(layer)
         outputs, *states = layer(make_inputs(1))
-        expected = numpy_skip(make_inputs(1).astype("float64"), kernel, recurrent_kernel, bias,
-                              skip_kernel, delay)
+        expected = numpy_skip(
+            make_inputs(1).astype("float64"), kernel, recurrent_kernel, bias, skip_kernel, delay
+        )
         np.testing.assert_allclose(outputs, expected, atol=TOLERANCE)
         assert len(states) == delay  # the last d hidden states, newest first
         for lag, state in enumerate(states):

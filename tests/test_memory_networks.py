@@ -1,4 +1,5 @@
 """Tests for course_utils.layers.memory_networks: echo state network and Hopfield network."""
+
 import itertools
 
 import numpy as np
@@ -42,7 +43,9 @@ class TestEchoStateNetwork:
         states = esn.reservoir_states(x)
         assert esn.trainable_weights == []
         cell = esn.reservoir.cell
-        w_in, w, b = (v.numpy().astype("float64") for v in (cell.kernel, cell.recurrent_kernel, cell.bias))
+        w_in, w, b = (
+            v.numpy().astype("float64") for v in (cell.kernel, cell.recurrent_kernel, cell.bias)
+        )
         hidden = np.zeros((BATCH, UNITS))
         for t in range(TIME):
             hidden = 0.7 * hidden + 0.3 * np.tanh(x[:, t] @ w_in + hidden @ w + b)
@@ -59,16 +62,20 @@ class TestEchoStateNetwork:
         np.testing.assert_allclose(esn.readout_bias.numpy(), solution[-1], atol=2e-4)
         prediction = esn.predict(x)
         assert prediction.shape == (BATCH, TIME, 2)
-        np.testing.assert_allclose(prediction, esn.reservoir_states(x) @ solution[:-1] + solution[-1],
-                                   atol=2e-4)
+        np.testing.assert_allclose(
+            prediction, esn.reservoir_states(x) @ solution[:-1] + solution[-1], atol=2e-4
+        )
 
     def test_last_step_readout(self):
         esn = EchoStateNetwork(UNITS, 1, return_sequences=False, ridge=1e-3, seed=2)
         x, y = make_data()
         esn.fit(x, y[:, -1])
-        solution = reference_readout(esn.reservoir_states(x)[:, -1].astype("float64"), y[:, -1], 1e-3)
-        np.testing.assert_allclose(esn.predict(x), esn.reservoir_states(x)[:, -1] @ solution[:-1]
-                                   + solution[-1], atol=2e-4)
+        solution = reference_readout(
+            esn.reservoir_states(x)[:, -1].astype("float64"), y[:, -1], 1e-3
+        )
+        np.testing.assert_allclose(
+            esn.predict(x), esn.reservoir_states(x)[:, -1] @ solution[:-1] + solution[-1], atol=2e-4
+        )
 
     def test_keras_file_round_trip(self, tmp_path):
         esn = EchoStateNetwork(UNITS, 1, leak_rate=0.5, seed=4)
@@ -79,15 +86,19 @@ class TestEchoStateNetwork:
         loaded = keras.saving.load_model(tmp_path / "esn.keras")
         np.testing.assert_array_equal(loaded(x), model(x))
 
-    @pytest.mark.parametrize("kwargs, message", [
-        ({"spectral_radius": 0.0}, r"`spectral_radius` must be a number in \(0.0, inf\), got 0.0"),
-        ({"spectral_radius": -1}, r"`spectral_radius` .* got -1"),
-        ({"leak_rate": 0.0}, r"`leak_rate` must be a number in \(0.0, 1.0\], got 0.0"),
-        ({"connectivity": 1.5}, r"`connectivity` .* got 1.5"),
-        ({"ridge": -1e-3}, r"`ridge` must be a number in \[0.0, inf\)"),
-        ({"washout": -1}, r"`washout` must be a non-negative integer, got -1"),
-        ({"units": 0}, r"`units` must be a positive integer, got 0"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs, message",
+        [
+            ({"spectral_radius": 0.0}, r"`spectral_radius` must be a finite number > 0, got 0.0$"),
+            ({"spectral_radius": -1}, r"`spectral_radius` must be a finite number > 0, got -1$"),
+            ({"leak_rate": 0.0}, r"`leak_rate` must be a number in \(0, 1\], got 0.0$"),
+            ({"connectivity": 1.5}, r"`connectivity` must be a number in \(0, 1\], got 1.5$"),
+            ({"ridge": -1e-3}, r"`ridge` must be a finite number >= 0, got -0.001$"),
+            ({"washout": -1}, r"`washout` must be an integer >= 0, got -1$"),
+            ({"units": 0}, r"`units` must be an integer >= 1, got 0$"),
+            ({"seed": 1.5}, r"`seed` must be an integer >= 0, got 1.5$"),
+        ],
+    )
     def test_bad_arguments_raise(self, kwargs, message):
         arguments = {"units": UNITS, "output_units": 1, **kwargs}
         with pytest.raises(ValueError, match=message):
@@ -98,7 +109,11 @@ class TestEchoStateNetwork:
         x, y = make_data()
         with pytest.raises(ValueError, match=r"y must have shape \(4, 30, 1\) .* got \(4, 30\)"):
             esn.fit(x, y[..., 0])
-        with pytest.raises(ValueError, match=r"x must be \(batch, time, features\), got shape \(4, 30\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`x` must be of shape \(batch, time, features\), "
+            r"got \(4, 30\)$",
+        ):
             esn.fit(x[..., 0], y)
         with pytest.raises(ValueError, match="washout=40 leaves no steps of the 30 given"):
             EchoStateNetwork(UNITS, 1, washout=40).fit(x, y)
@@ -116,8 +131,10 @@ class TestHopfieldNetwork:
             expected = 0.0 if i == j else sum(p[i] * p[j] for p in patterns) / 6
             assert net.weights[i, j] == pytest.approx(expected)
         state = patterns[0]
-        brute = -0.5 * sum(net.weights[i, j] * state[i] * state[j]
-                           for i, j in itertools.product(range(6), repeat=2))
+        brute = -0.5 * sum(
+            net.weights[i, j] * state[i] * state[j]
+            for i, j in itertools.product(range(6), repeat=2)
+        )
         assert net.energy(state) == pytest.approx(brute)
 
     @pytest.mark.parametrize("mode", ["asynchronous", "synchronous"])
@@ -153,7 +170,11 @@ class TestHopfieldNetwork:
             net.store(np.array([1, 0, 1, -1, 1, 1, -1, 1]))
         with pytest.raises(ValueError, match="got shape \\(7,\\)"):
             net.recall(np.ones(7))
-        with pytest.raises(ValueError, match="mode must be one of .* got 'parallel'"):
+        with pytest.raises(
+            ValueError, match="`mode` must be one of 'asynchronous', 'synchronous', got 'parallel'$"
+        ):
             net.recall(np.ones(8), mode="parallel")
-        with pytest.raises(ValueError, match="`size` must be a positive integer, got 0"):
+        with pytest.raises(ValueError, match="`max_sweeps` must be an integer >= 1, got 0$"):
+            net.recall(np.ones(8), max_sweeps=0)
+        with pytest.raises(ValueError, match="`size` must be an integer >= 1, got 0$"):
             HopfieldNetwork(0)

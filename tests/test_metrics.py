@@ -1,4 +1,6 @@
-"""Tests of course_utils.analysis.metrics: BLEU against the formula of Papineni et al. written out here."""
+"""Tests of course_utils.analysis.metrics: BLEU against the formula of Papineni et al. written out
+here."""
+
 import collections
 import math
 
@@ -17,19 +19,35 @@ def reference_bleu(hypotheses, references, max_order=4):
         hypothesis_length += len(hypothesis)
         reference_length += len(reference)
         for n in range(1, max_order + 1):
-            hyp = collections.Counter(tuple(hypothesis[i:i + n]) for i in range(len(hypothesis) - n + 1))
-            ref = collections.Counter(tuple(reference[i:i + n]) for i in range(len(reference) - n + 1))
+            hyp = collections.Counter(
+                tuple(hypothesis[i : i + n]) for i in range(len(hypothesis) - n + 1)
+            )
+            ref = collections.Counter(
+                tuple(reference[i : i + n]) for i in range(len(reference) - n + 1)
+            )
             matches[n - 1] += sum(min(count, ref[gram]) for gram, count in hyp.items())
             totals[n - 1] += sum(hyp.values())
     log_precision = sum(math.log(m / t) for m, t in zip(matches, totals)) / max_order
-    brevity = 1.0 if hypothesis_length >= reference_length else math.exp(1 - reference_length / hypothesis_length)
+    brevity = (
+        1.0
+        if hypothesis_length >= reference_length
+        else math.exp(1 - reference_length / hypothesis_length)
+    )
     return 100 * brevity * math.exp(log_precision)
 
 
-HYPOTHESES = [["drei", "hundert", "ein", "und", "zwanzig"], ["sieben", "und", "vierzig"],
-              ["neun", "hundert", "zwei", "und", "achtzig", "tausend"], ["fünf", "und", "dreißig"]]
-REFERENCES = [["drei", "hundert", "ein", "und", "zwanzig"], ["sieben", "und", "dreißig"],
-              ["neun", "hundert", "zwei", "und", "achtzig"], ["fünf", "und", "dreißig", "tausend"]]
+HYPOTHESES = [
+    ["drei", "hundert", "ein", "und", "zwanzig"],
+    ["sieben", "und", "vierzig"],
+    ["neun", "hundert", "zwei", "und", "achtzig", "tausend"],
+    ["fünf", "und", "dreißig"],
+]
+REFERENCES = [
+    ["drei", "hundert", "ein", "und", "zwanzig"],
+    ["sieben", "und", "dreißig"],
+    ["neun", "hundert", "zwei", "und", "achtzig"],
+    ["fünf", "und", "dreißig", "tausend"],
+]
 
 
 class TestCorpusBleu:
@@ -51,12 +69,17 @@ class TestCorpusBleu:
         assert corpus_bleu([np.array(x) for x in ids], ids) == pytest.approx(100.0)
 
     def test_tokens_are_not_split_further(self):
-        # sacrebleu's default "13a" would split "twenty-one" into "twenty - one" and change the counts
+        # sacrebleu's default "13a" would split "twenty-one" into "twenty - one" and change the
+        # counts
         hypotheses = [["twenty-one", "thousand", "and", "five"]]
         references = [["twenty-two", "thousand", "and", "five"]]
         expected = reference_bleu(hypotheses, references, max_order=3)  # 3/4, 2/3, 1/2
-        assert corpus_bleu(hypotheses, references, max_ngram_order=3) == pytest.approx(expected, abs=1e-9)
-        assert corpus_bleu(["a b c d"], ["a b c d"]) == pytest.approx(100.0)  # strings: split on spaces
+        assert corpus_bleu(hypotheses, references, max_ngram_order=3) == pytest.approx(
+            expected, abs=1e-9
+        )
+        assert corpus_bleu(["a b c d"], ["a b c d"]) == pytest.approx(
+            100.0
+        )  # strings: split on spaces
 
     def test_bad_input(self):
         with pytest.raises(ValueError, match="got 2 hypotheses but 1 references"):
@@ -69,6 +92,13 @@ class TestCorpusBleu:
             corpus_bleu("a b", "a b")
         with pytest.raises(TypeError, match="must be a string or a list of tokens"):
             corpus_bleu([3], [[3]])
+        with pytest.raises(ValueError, match="`max_ngram_order` must be an integer >= 1, got 0$"):
+            corpus_bleu([["a"]], [["a"]], max_ngram_order=0)
+        with pytest.raises(
+            ValueError,
+            match="`smooth_method` must be one of 'exp', 'floor', 'add-k', 'none', got 'add-one'$",
+        ):
+            corpus_bleu([["a"]], [["a"]], smooth_method="add-one")
 
 
 class TestJoinTokens:

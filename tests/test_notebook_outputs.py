@@ -1,11 +1,20 @@
-"""The comparison rule of notebook_outputs.py on small outputs: exact words, numbers within tolerance."""
+"""The comparison rule of notebook_outputs.py on small outputs: exact words, numbers within
+tolerance."""
+
 import math
 
 import nbformat
 import pytest
 
-from notebook_outputs import (NUMBER, Tolerance, ToleranceMarkerError, cell_tolerance, differing_cells,
-                              snap_numbers, snap_outputs)
+from notebook_outputs import (
+    NUMBER,
+    Tolerance,
+    ToleranceMarkerError,
+    cell_tolerance,
+    differing_cells,
+    snap_numbers,
+    snap_outputs,
+)
 
 LOOSE = Tolerance(rel=0.02, abs=0.001)
 
@@ -19,18 +28,23 @@ def notebook(source, *texts):
     return nbformat.v4.new_notebook(cells=[cell])
 
 
-@pytest.mark.parametrize("text, numbers", [
-    ("loss 2.186 | accuracy 0.25", ["2.186", "0.25"]),
-    ("gradient 3.32e+35, ratio 5.7e-17.", ["3.32e+35", "5.7e-17"]),
-    ("layer lstm_1 of Python 3.11.7", []),          # names and versions are words, compared exactly
-    ("shape (32, 100, 64) and -0.5", ["32", "100", "64", "-0.5"]),
-])
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("loss 2.186 | accuracy 0.25", ["2.186", "0.25"]),
+        ("gradient 3.32e+35, ratio 5.7e-17.", ["3.32e+35", "5.7e-17"]),
+        ("layer lstm_1 of Python 3.11.7", []),  # names and versions are words, compared exactly
+        ("shape (32, 100, 64) and -0.5", ["32", "100", "64", "-0.5"]),
+    ],
+)
 def test_what_counts_as_a_number(text, numbers):
     assert NUMBER.findall(text) == numbers
 
 
 def test_numbers_within_tolerance_snap_to_the_stored_ones():
-    text, moved = snap_numbers("loss 2.186 | perplexity 12.321", "loss 2.188 | perplexity 12.225", LOOSE)
+    text, moved = snap_numbers(
+        "loss 2.186 | perplexity 12.321", "loss 2.188 | perplexity 12.225", LOOSE
+    )
     assert text == "loss 2.186 | perplexity 12.321"
     assert moved == pytest.approx((12.321 - 12.225) / 12.321)
 
@@ -40,7 +54,9 @@ def test_a_number_beyond_tolerance_stays_and_so_the_texts_differ():
     assert text == "ratio 0.420"
 
 
-@pytest.mark.parametrize("fresh", ["perplexity 12.3 (worse)", "perplexity 12.3 12.3", "Perplexity 12.3"])
+@pytest.mark.parametrize(
+    "fresh", ["perplexity 12.3 (worse)", "perplexity 12.3 12.3", "Perplexity 12.3"]
+)
 def test_other_words_or_another_count_of_numbers_are_not_snapped(fresh):
     assert snap_numbers("perplexity 12.3", fresh, Tolerance(rel=0.5))[0] == fresh
 
@@ -51,7 +67,9 @@ def test_nan_matches_only_nan():
 
 
 def test_absolute_tolerance_for_numbers_near_zero():
-    assert Tolerance(abs=1e-5).allows(0.0, 0.000001) and not Tolerance(rel=0.5).allows(0.0, 0.000001)
+    assert Tolerance(abs=1e-5).allows(0.0, 0.000001) and not Tolerance(rel=0.5).allows(
+        0.0, 0.000001
+    )
 
 
 def test_streams_split_differently_compare_as_one_text():
@@ -67,11 +85,15 @@ def test_cells_without_a_marker_are_compared_exactly():
     marked = notebook("# NBVAL_TOLERANCE rel=0.01\nprint(loss)", "loss 2.186\n")
     assert differing_cells(marked, notebook("print(loss)", "loss 2.187\n")) == []
     assert differing_cells(marked, notebook("print(loss)", "loss 2.5\n")) == [0]
-    assert differing_cells(marked, notebook("print(loss)", "loss 2.187\n"), use_tolerance=False) == [0]
+    assert differing_cells(
+        marked, notebook("print(loss)", "loss 2.187\n"), use_tolerance=False
+    ) == [0]
 
 
 def test_ignored_cells_are_not_compared():
-    stored = notebook("# NBVAL_IGNORE_OUTPUT\n# chaotic: where a run diverges\nprint(step)", "step 87\n")
+    stored = notebook(
+        "# NBVAL_IGNORE_OUTPUT\n# chaotic: where a run diverges\nprint(step)", "step 87\n"
+    )
     assert differing_cells(stored, notebook("print(step)", "step 73\n")) == []
 
 

@@ -1,4 +1,5 @@
 """course_utils.plotting.training: per-epoch curves from histories (no training needed)."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,8 +10,13 @@ import pytest  # noqa: E402
 from course_utils.plotting.training import plot_history  # noqa: E402
 from course_utils.training.engine import TrainingHistory  # noqa: E402
 
-RECORDED = {"loss": [2.0, 1.5, 1.2], "accuracy": [0.3, 0.5, 0.6], "val_loss": [2.1, 1.7, 1.4],
-            "val_accuracy": [0.25, 0.45, 0.55], "grad_norm": [3.0, 2.0, 1.0]}
+RECORDED = {
+    "loss": [2.0, 1.5, 1.2],
+    "accuracy": [0.3, 0.5, 0.6],
+    "val_loss": [2.1, 1.7, 1.4],
+    "val_accuracy": [0.25, 0.45, 0.55],
+    "grad_norm": [3.0, 2.0, 1.0],
+}
 
 
 class TestPlotHistory:
@@ -40,7 +46,9 @@ class TestPlotHistory:
     def test_bad_input(self):
         with pytest.raises(ValueError, match="no recorded values for \\['perplexity'\\]"):
             plot_history(RECORDED, metrics=("perplexity",))
-        with pytest.raises(ValueError, match="got 1 axes for 2 metrics"):
-            plot_history(RECORDED, metrics=("loss", "accuracy"), axes=plot_history(RECORDED, "loss"))
+        with pytest.raises(ValueError, match="`axes` must be one per metric: 2 axes, got 1$"):
+            plot_history(
+                RECORDED, metrics=("loss", "accuracy"), axes=plot_history(RECORDED, "loss")
+            )
         with pytest.raises(TypeError, match="history must be"):
             plot_history([1.0, 2.0])

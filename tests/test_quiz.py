@@ -1,8 +1,10 @@
-"""Tests of the self-check quizzes: the answer keys are consistent, and the checker gives the right feedback.
+"""Tests of the self-check quizzes: the answer keys are consistent, and the checker gives the right
+feedback.
 
 The reference for the checker is each question's own key (its options marked correct), read from the
 data, never the checker's output.
 """
+
 import re
 import string
 
@@ -11,15 +13,30 @@ import pytest
 from course_utils import quizzes as quiz
 
 PARTS = {name: quiz.part(name) for name in quiz.PART_NAMES}
-ALL_QUESTIONS = [(name, number, item) for name, part in PARTS.items()
-                 for number, item in enumerate(part.questions, start=1)]
-# The errors of the lecture notes listed at the end of SYLLABUS.md; each is corrected by a quiz question.
-NOTES_ERRORS = {"swapped_labels", "lstm_equations", "leaky_units", "layer_norm", "sigmoid_not_binary",
-                "any_rnn_bidirectional", "tanh_range", "transformer_gradients"}
+ALL_QUESTIONS = [
+    (name, number, item)
+    for name, part in PARTS.items()
+    for number, item in enumerate(part.questions, start=1)
+]
+# The errors of the lecture notes listed at the end of SYLLABUS.md; each is corrected by a quiz
+# question.
+NOTES_ERRORS = {
+    "swapped_labels",
+    "lstm_equations",
+    "leaky_units",
+    "layer_norm",
+    "sigmoid_not_binary",
+    "any_rnn_bidirectional",
+    "tanh_range",
+    "transformer_gradients",
+}
 
 
 def key(name):
-    return {number: set(item.correct_letters) for number, item in enumerate(PARTS[name].questions, start=1)}
+    return {
+        number: set(item.correct_letters)
+        for number, item in enumerate(PARTS[name].questions, start=1)
+    }
 
 
 def a_wrong_letter(item):
@@ -28,7 +45,12 @@ def a_wrong_letter(item):
 
 class TestAnswerKeys:
     def test_four_parts_covering_notebooks_01_to_14_in_order(self):
-        assert list(PARTS) == ["foundations", "gated_memory", "architectures", "sequence_to_sequence"]
+        assert list(PARTS) == [
+            "foundations",
+            "gated_memory",
+            "architectures",
+            "sequence_to_sequence",
+        ]
         covered = [number for part in PARTS.values() for number in part.notebooks]
         assert covered == list(range(1, 15))
 
@@ -39,16 +61,24 @@ class TestAnswerKeys:
     @pytest.mark.parametrize("name,number,item", ALL_QUESTIONS, ids=lambda value: str(value)[:20])
     def test_question_is_well_formed(self, name, number, item):
         letters = [option.letter for option in item.options]
-        assert letters == list(string.ascii_lowercase[:len(letters)]), f"{name} {number}: letters {letters}"
+        assert letters == list(string.ascii_lowercase[: len(letters)]), (
+            f"{name} {number}: letters {letters}"
+        )
         assert 3 <= len(letters) <= 6
         assert item.correct_letters, f"{name} {number}: no correct option"
         assert len(item.correct_letters) < len(letters), f"{name} {number}: every option is correct"
         assert item.text.strip() and all(option.text.strip() for option in item.options)
-        assert len({option.text for option in item.options}) == len(letters), "option texts must differ"
+        assert len({option.text for option in item.options}) == len(letters), (
+            "option texts must differ"
+        )
         for option in item.options:
             assert isinstance(option.correct, bool)
-            assert len(option.explanation.strip()) >= 10, f"{name} {number} ({option.letter}): no explanation"
-        assert item.notebooks and set(item.notebooks) <= set(PARTS[name].notebooks), f"{name} {number}: notebooks"
+            assert len(option.explanation.strip()) >= 10, (
+                f"{name} {number} ({option.letter}): no explanation"
+            )
+        assert item.notebooks and set(item.notebooks) <= set(PARTS[name].notebooks), (
+            f"{name} {number}: notebooks"
+        )
 
     def test_question_texts_are_unique_across_parts(self):
         texts = [item.text for _, _, item in ALL_QUESTIONS]
@@ -102,8 +132,11 @@ class TestCheckFeedback:
             assert " ".join(option.explanation.split()) in out
 
     def test_partly_right_answer_counts_missing_options_without_naming_them(self, capsys):
-        number, item = next((n, q) for n, q in enumerate(PARTS["gated_memory"].questions, 1)
-                            if len(q.correct_letters) >= 2)
+        number, item = next(
+            (n, q)
+            for n, q in enumerate(PARTS["gated_memory"].questions, 1)
+            if len(q.correct_letters) >= 2
+        )
         chosen, *missing = sorted(item.correct_letters)
         result = quiz.check("gated_memory", {number: {chosen}})
         out = " ".join(capsys.readouterr().out.split())
@@ -144,8 +177,11 @@ class TestCheckFeedback:
         assert "Not answered: question 1, 2, 3" in out
 
     def test_letters_are_accepted_as_a_string_list_tuple_or_set_in_any_case(self, capsys):
-        number, item = next((n, q) for n, q in enumerate(PARTS["foundations"].questions, 1)
-                            if len(q.correct_letters) == 1)
+        number, item = next(
+            (n, q)
+            for n, q in enumerate(PARTS["foundations"].questions, 1)
+            if len(q.correct_letters) == 1
+        )
         (letter,) = item.correct_letters
         for answer in (letter, letter.upper(), [letter], (f"{letter})",), frozenset({letter})):
             assert quiz.check("foundations", {number: answer}).statuses[number] == "right"
@@ -159,25 +195,35 @@ class TestCheckFeedback:
 
 
 class TestMalformedAnswers:
-    @pytest.mark.parametrize("answers,message", [
-        ([{"a"}], "answers should be a dict"),
-        ("a", "answers should be a dict"),
-        ({99: {"a"}}, "question 99 does not exist: the foundations quiz has questions 1 to 12"),
-        ({0: {"a"}}, "question 0 does not exist"),
-        ({"1": {"a"}}, "question numbers are ints from 1 to 12, got '1'"),
-        ({True: {"a"}}, "question numbers are ints"),
-        ({1: {"z"}}, "question 1 has options a, b, c, d; got 'z'"),
-        ({1: "ab"}, "question 1 has options a, b, c, d; got 'ab'"),
-        ({1: 2}, "should be a set of option letters like {'a', 'c'}, got int 2"),
-        ({1: {1}}, "options are letters"),
-        ({1: None}, "got NoneType None"),
-    ])
+    @pytest.mark.parametrize(
+        "answers,message",
+        [
+            ([{"a"}], "answers should be a dict"),
+            ("a", "answers should be a dict"),
+            ({99: {"a"}}, "question 99 does not exist: the foundations quiz has questions 1 to 12"),
+            ({0: {"a"}}, "question 0 does not exist"),
+            ({"1": {"a"}}, "`question number` must be an integer from 1 to 12, got '1'"),
+            ({True: {"a"}}, "`question number` must be an integer from 1 to 12, got True"),
+            ({1: {"z"}}, "question 1 has options a, b, c, d; got 'z'"),
+            ({1: "ab"}, "question 1 has options a, b, c, d; got 'ab'"),
+            ({1: 2}, "should be a set of option letters like {'a', 'c'}, got int 2"),
+            ({1: {1}}, "options are letters"),
+            ({1: None}, "got NoneType None"),
+        ],
+    )
     def test_raises_a_clear_value_error(self, answers, message, capsys):
         with pytest.raises(ValueError, match=re.escape(message)):
             quiz.check("foundations", answers)
         assert capsys.readouterr().out == "", "nothing is printed before the answers are validated"
 
-    @pytest.mark.parametrize("call", [quiz.check, lambda name, *_: quiz.render(name), lambda name, *_: quiz.part(name)])
+    @pytest.mark.parametrize(
+        "call", [quiz.check, lambda name, *_: quiz.render(name), lambda name, *_: quiz.part(name)]
+    )
     def test_unknown_quiz_name(self, call):
-        with pytest.raises(ValueError, match="unknown quiz 'recurrent'; expected one of foundations, gated_memory"):
+        with pytest.raises(
+            ValueError,
+            match="`quiz` must be one of 'foundations', 'gated_memory', "
+            "'architectures', "
+            "'sequence_to_sequence', got 'recurrent'$",
+        ):
             call("recurrent", {})

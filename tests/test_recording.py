@@ -1,4 +1,5 @@
 """Tests for course_utils.analysis.recording.record_gates and course_utils.plotting.gated_memory."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,11 +16,15 @@ from course_utils.analysis.recording import record_gates  # noqa: E402
 BATCH, TIME, FEATURES, UNITS = 2, 5, 3, 4
 TOLERANCE = 1e-5
 CELLS = {
-    "lstm": (lambda **kw: LSTMCell(UNITS, **kw),
-             ["input", "forget", "candidate", "output", "cell", "hidden"]),
+    "lstm": (
+        lambda **kw: LSTMCell(UNITS, **kw),
+        ["input", "forget", "candidate", "output", "cell", "hidden"],
+    ),
     "gru": (lambda **kw: GRUCell(UNITS, **kw), ["update", "reset", "candidate", "hidden"]),
-    "gru_reset_before": (lambda **kw: GRUCell(UNITS, reset_after=False, **kw),
-                         ["update", "reset", "candidate", "hidden"]),
+    "gru_reset_before": (
+        lambda **kw: GRUCell(UNITS, reset_after=False, **kw),
+        ["update", "reset", "candidate", "hidden"],
+    ),
     "simple": (lambda **kw: SimpleRNNCell(UNITS, **kw), ["hidden"]),
 }
 
@@ -51,10 +56,11 @@ class TestRecordGates:
         sigmoid = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
         previous_hidden = np.concatenate([np.zeros((BATCH, 1, UNITS)), g["hidden"][:, :-1]], 1)
         z = make_inputs(2) @ kernel + previous_hidden @ recurrent_kernel + bias
-        np.testing.assert_allclose(g["forget"], sigmoid(z[..., UNITS:2 * UNITS]), atol=TOLERANCE)
+        np.testing.assert_allclose(g["forget"], sigmoid(z[..., UNITS : 2 * UNITS]), atol=TOLERANCE)
         previous_cell = np.concatenate([np.zeros((BATCH, 1, UNITS)), g["cell"][:, :-1]], 1)
         np.testing.assert_allclose(
-            g["cell"], g["forget"] * previous_cell + g["input"] * g["candidate"], atol=TOLERANCE)
+            g["cell"], g["forget"] * previous_cell + g["input"] * g["candidate"], atol=TOLERANCE
+        )
         np.testing.assert_allclose(g["hidden"], g["output"] * np.tanh(g["cell"]), atol=TOLERANCE)
         np.testing.assert_allclose(g["cell"][:, -1], last_cell, atol=TOLERANCE)
 
@@ -62,8 +68,8 @@ class TestRecordGates:
         g = record_gates(make_layer("gru"), make_inputs(3))
         previous = np.concatenate([np.zeros((BATCH, 1, UNITS)), g["hidden"][:, :-1]], 1)
         np.testing.assert_allclose(
-            g["hidden"], g["update"] * previous + (1 - g["update"]) * g["candidate"],
-            atol=TOLERANCE)
+            g["hidden"], g["update"] * previous + (1 - g["update"]) * g["candidate"], atol=TOLERANCE
+        )
 
     def test_initial_state_is_used(self):
         layer = make_layer("lstm")
@@ -83,7 +89,9 @@ class TestRecordGates:
         gates = record_gates(layer, make_inputs(6), mask=mask)
         assert np.isnan(gates["forget"][1, 3:]).all() and not np.isnan(gates["forget"][0]).any()
         expected = layer(make_inputs(6), mask=mask)
-        np.testing.assert_allclose(gates["hidden"][mask], np.asarray(expected)[mask], atol=TOLERANCE)
+        np.testing.assert_allclose(
+            gates["hidden"][mask], np.asarray(expected)[mask], atol=TOLERANCE
+        )
 
     def test_forget_gate_override_is_recorded(self):
         layer = keras.layers.RNN(LSTMCell(UNITS, forget_gate_override=0.0), return_sequences=True)
@@ -105,11 +113,17 @@ class TestRecordGates:
 
     def test_bad_inputs_raise(self):
         layer = make_layer("gru")
-        with pytest.raises(ValueError, match=r"3-D array \(batch, time, features\), got shape \(2, 3\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`inputs` must be of shape \(batch, time, "
+            r"features\), got \(2, 3\)$",
+        ):
             record_gates(layer, np.zeros((2, 3)))
-        with pytest.raises(ValueError, match=r"shapes \[\(2, 4\)\] for GRUCell, got shapes \[\(2, 5\)\]"):
+        with pytest.raises(
+            ValueError, match=r"shapes \[\(2, 4\)\] for GRUCell, got shapes \[\(2, 5\)\]"
+        ):
             record_gates(layer, make_inputs(), initial_state=[np.zeros((2, 5))])
-        with pytest.raises(ValueError, match=r"mask must have shape .* got \(2, 4\)"):
+        with pytest.raises(ValueError, match=r"`mask` must be of shape \(2, 5\), got \(2, 4\)$"):
             record_gates(layer, make_inputs(), mask=np.ones((2, 4), bool))
         with pytest.raises(ValueError, match="built for 3 input features but got inputs with 6"):
             record_gates(layer, np.zeros((2, 5, 6)))
@@ -146,4 +160,7 @@ class TestPlotGateHeatmap:
             plot_gate_heatmap(gates, list("abcde"))
         with pytest.raises(ValueError, match=r"units \[9\] out of range for 4 units"):
             plot_gate_heatmap(gates, list("abcde"), gate="forget", units=[0, 9])
+        _, one_axes = plt.subplots()
+        with pytest.raises(ValueError, match="`axes` must be one per gate panel: 2 axes, got 1$"):
+            plot_gate_heatmap(gates, list("abcde"), gate=["forget", "cell"], axes=one_axes)
         plt.close("all")

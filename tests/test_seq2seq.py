@@ -1,4 +1,8 @@
-"""Tests for course_utils.layers.seq2seq: NumPy and Keras references for the encoder, decoder and loss."""
+"""Tests for course_utils.layers.seq2seq: NumPy and Keras references for the encoder, decoder and
+loss."""
+
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -7,8 +11,21 @@ import tensorflow as tf
 import course_utils
 from course_utils.layers.attention import BahdanauAttention, LuongAttention
 from course_utils.layers.seq2seq import (
-    Decoder, Encoder, MaskedSequenceLoss, Seq2Seq, add_start_end, exact_match_accuracy,
-    masked_sequence_loss, padding_mask, sampling_probability, sequence_matches, token_losses)
+    END_ID,
+    PAD_ID,
+    START_ID,
+    Decoder,
+    Encoder,
+    MaskedSequenceLoss,
+    Seq2Seq,
+    add_start_end,
+    exact_match_accuracy,
+    masked_sequence_loss,
+    padding_mask,
+    sampling_probability,
+    sequence_matches,
+    token_losses,
+)
 
 RNG = np.random.default_rng(0)
 IN_VOCAB, OUT_VOCAB, EMBED, UNITS = 9, 8, 3, 5
@@ -62,8 +79,10 @@ def numpy_decoder(decoder, inputs, state, outputs, mask):
 
 
 def small_model(attention=None, cell=keras.layers.SimpleRNNCell, **decoder_kwargs):
-    model = Seq2Seq(Encoder(IN_VOCAB, EMBED, cell(UNITS)),
-                    Decoder(OUT_VOCAB, EMBED, cell(UNITS), attention=attention, **decoder_kwargs))
+    model = Seq2Seq(
+        Encoder(IN_VOCAB, EMBED, cell(UNITS)),
+        Decoder(OUT_VOCAB, EMBED, cell(UNITS), attention=attention, **decoder_kwargs),
+    )
     model((encoder_tokens(), decoder_arrays()[0]))
     return model
 
@@ -98,18 +117,28 @@ class TestMaskedSequenceLoss:
 
     def test_matches_numpy(self):
         expected = self.numpy_loss(self.targets, self.logits)
-        assert float(masked_sequence_loss(self.targets, self.logits)) == pytest.approx(expected, rel=1e-5)
-        assert float(MaskedSequenceLoss()(self.targets, self.logits)) == pytest.approx(expected, rel=1e-5)
+        assert float(masked_sequence_loss(self.targets, self.logits)) == pytest.approx(
+            expected, rel=1e-5
+        )
+        assert float(MaskedSequenceLoss()(self.targets, self.logits)) == pytest.approx(
+            expected, rel=1e-5
+        )
 
     def test_padding_changes_nothing_but_the_naive_mean_does(self):
         extra = 4
         targets = np.pad(self.targets, ((0, 0), (0, extra)))
-        logits = np.concatenate([self.logits, RNG.normal(size=(3, extra, OUT_VOCAB))], 1).astype("float32")
-        masked = [float(masked_sequence_loss(t, l)) for t, l in
-                  ((self.targets, self.logits), (targets, logits))]
+        logits = np.concatenate([self.logits, RNG.normal(size=(3, extra, OUT_VOCAB))], 1).astype(
+            "float32"
+        )
+        masked = [
+            float(masked_sequence_loss(t, logit))
+            for t, logit in ((self.targets, self.logits), (targets, logits))
+        ]
         assert masked[0] == pytest.approx(masked[1], rel=1e-6)
-        naive = [float(np.mean(token_losses(t, l))) for t, l in
-                 ((self.targets, self.logits), (targets, logits))]
+        naive = [
+            float(np.mean(token_losses(t, logit)))
+            for t, logit in ((self.targets, self.logits), (targets, logits))
+        ]
         assert abs(naive[0] - naive[1]) > 0.01
 
     def test_unreduced_values_are_zero_at_padding(self):
@@ -124,13 +153,16 @@ class TestMaskedSequenceLoss:
 class TestExactMatch:
     def test_cases(self):
         targets = [[5, 6, 2, 0], [5, 6, 2, 0], [5, 6, 2, 0], [5, 6, 2, 0], [7, 0, 0, 0]]
-        predicted = [[5, 6, 2, 9],   # junk after <end>: ignored
-                     [5, 6, 6, 2],   # one token too many
-                     [5, 6, 0, 0],   # never ends
-                     [5, 7, 2, 0],   # wrong token
-                     [7, 0, 0, 0]]   # no <end> on either side
-        np.testing.assert_array_equal(sequence_matches(targets, predicted),
-                                      [True, False, False, False, True])
+        predicted = [
+            [5, 6, 2, 9],  # junk after <end>: ignored
+            [5, 6, 6, 2],  # one token too many
+            [5, 6, 0, 0],  # never ends
+            [5, 7, 2, 0],  # wrong token
+            [7, 0, 0, 0],
+        ]  # no <end> on either side
+        np.testing.assert_array_equal(
+            sequence_matches(targets, predicted), [True, False, False, False, True]
+        )
         assert exact_match_accuracy(targets, predicted) == pytest.approx(0.4)
 
     def test_bad_shapes(self):
@@ -141,10 +173,13 @@ class TestExactMatch:
 class TestSamplingProbability:
     @pytest.mark.parametrize("step", [0, 10, 250])
     def test_formulas(self, step):
-        assert sampling_probability(step, "linear", slope=0.002) == pytest.approx(min(1, 0.002 * step))
-        assert sampling_probability(step, "exponential", k=0.99) == pytest.approx(1 - 0.99 ** step)
+        assert sampling_probability(step, "linear", slope=0.002) == pytest.approx(
+            min(1, 0.002 * step)
+        )
+        assert sampling_probability(step, "exponential", k=0.99) == pytest.approx(1 - 0.99**step)
         assert sampling_probability(step, "inverse_sigmoid", k=50.0) == pytest.approx(
-            1 - 50 / (50 + np.exp(step / 50)), rel=1e-5)
+            1 - 50 / (50 + np.exp(step / 50)), rel=1e-5
+        )
 
     def test_floor_caps_the_probability_and_tensors_work(self):
         assert sampling_probability(10_000, "linear", floor=0.25) == pytest.approx(0.75)
@@ -152,9 +187,13 @@ class TestSamplingProbability:
         assert float(tensor) == pytest.approx(sampling_probability(100, "inverse_sigmoid", k=50.0))
 
     def test_bad_arguments(self):
-        with pytest.raises(ValueError, match="got 'cosine'"):
+        with pytest.raises(
+            ValueError,
+            match="`schedule` must be one of 'linear', 'exponential', "
+            "'inverse_sigmoid', got 'cosine'$",
+        ):
             sampling_probability(3, "cosine")
-        with pytest.raises(ValueError, match="got 1.5"):
+        with pytest.raises(ValueError, match=r"`floor` must be a number in \[0, 1\], got 1.5$"):
             sampling_probability(3, floor=1.5)
 
 
@@ -163,14 +202,15 @@ class TestEncoder:
         tokens = encoder_tokens()
         encoder = Encoder(IN_VOCAB, EMBED, keras.layers.LSTMCell(UNITS))
         outputs, (h, c), mask = encoder(tokens)
-        reference = keras.layers.RNN(keras.layers.LSTMCell(UNITS), return_sequences=True,
-                                     return_state=True)
+        reference = keras.layers.RNN(
+            keras.layers.LSTMCell(UNITS), return_sequences=True, return_state=True
+        )
         reference.build((None, None, EMBED))
         reference.set_weights(encoder.rnn.get_weights())
         embeddings = np.asarray(encoder.embedding.embeddings)
         np.testing.assert_array_equal(mask, tokens != 0)
         for row, length in enumerate((tokens != 0).sum(1)):
-            out, ref_h, ref_c = reference(embeddings[tokens[row:row + 1, :length]])
+            out, ref_h, ref_c = reference(embeddings[tokens[row : row + 1, :length]])
             np.testing.assert_allclose(outputs[row, :length], out[0], atol=1e-5)
             np.testing.assert_allclose(h[row], ref_h[0], atol=1e-5)
             np.testing.assert_allclose(c[row], ref_c[0], atol=1e-5)
@@ -186,9 +226,15 @@ class TestEncoder:
     def test_bad_cell_and_sizes(self):
         with pytest.raises(ValueError, match="recurrent cell .* got 'lstm'"):
             Encoder(IN_VOCAB, EMBED, "lstm")
-        with pytest.raises(ValueError, match="vocabulary_size must be a positive integer, got 0"):
+        with pytest.raises(ValueError, match="`vocabulary_size` must be an integer >= 1, got 0$"):
             Encoder(0, EMBED, keras.layers.GRUCell(UNITS))
-        with pytest.raises(ValueError, match=r"\(batch, T_in\), got shape \(3, 6, 1\)"):
+        with pytest.raises(ValueError, match="`embedding_dim` must be an integer >= 1, got 2.0$"):
+            Encoder(IN_VOCAB, 2.0, keras.layers.GRUCell(UNITS))
+        with pytest.raises(
+            ValueError,
+            match=r"`tokens` must be of shape \(batch, T_in\), "
+            r"got \(3, 6, 1\)$",
+        ):
             Encoder(IN_VOCAB, EMBED, keras.layers.GRUCell(UNITS))(encoder_tokens()[..., None])
 
 
@@ -205,7 +251,9 @@ class TestDecoder:
     def test_step_shapes_and_weights(self, attention):
         model = small_model(attention, cell=course_utils.LSTMCell)
         outputs, states, mask = model.encoder(encoder_tokens())
-        logits, new_states, weights = model.decoder.step(tf.constant([1, 1, 1]), states, outputs, mask)
+        logits, new_states, weights = model.decoder.step(
+            tf.constant([1, 1, 1]), states, outputs, mask
+        )
         assert logits.shape == (3, OUT_VOCAB) and weights.shape == (3, 6)
         assert [tuple(s.shape) for s in new_states] == [(3, UNITS), (3, UNITS)]
         np.testing.assert_allclose(np.asarray(weights).sum(-1), 1.0, atol=1e-6)
@@ -215,8 +263,9 @@ class TestDecoder:
         model = small_model("bahdanau")
         tokens, (inputs, _) = encoder_tokens(), decoder_arrays()
         longer = np.pad(inputs, ((0, 0), (0, 3)))
-        np.testing.assert_allclose(model((tokens, longer))[:, :inputs.shape[1]],
-                                   model((tokens, inputs)), atol=1e-6)
+        np.testing.assert_allclose(
+            model((tokens, longer))[:, : inputs.shape[1]], model((tokens, inputs)), atol=1e-6
+        )
 
     def test_sampling_probability_one_is_free_running(self):
         model = small_model("bahdanau", seed=3)
@@ -237,8 +286,9 @@ class TestDecoder:
     def test_sampling_probability_zero_is_teacher_forcing(self):
         model = small_model("bahdanau")
         tokens, (inputs, _) = encoder_tokens(), decoder_arrays()
-        np.testing.assert_allclose(model((tokens, inputs), training=True), model((tokens, inputs)),
-                                   atol=1e-6)
+        np.testing.assert_allclose(
+            model((tokens, inputs), training=True), model((tokens, inputs)), atol=1e-6
+        )
 
     def test_schedule_advances_once_per_training_call(self):
         schedule = {"schedule": "linear", "slope": 0.25}
@@ -248,7 +298,8 @@ class TestDecoder:
         model((encoder_tokens(), decoder_arrays()[0]), training=False)
         assert float(model.decoder.sampling_step) == 3.0
         assert float(model.decoder.sampling_probability) == pytest.approx(
-            sampling_probability(2, **schedule))
+            sampling_probability(2, **schedule)
+        )
 
     def test_compiles_with_xla_and_has_gradients(self):
         model = small_model("luong_general", sampling_schedule={"k": 10.0})
@@ -265,15 +316,35 @@ class TestDecoder:
 
     def test_bad_arguments(self):
         cell = keras.layers.GRUCell(UNITS)
-        with pytest.raises(ValueError, match="got 'additive'"):
+        expected = (
+            "`attention` must be None, 'bahdanau', 'luong_dot', 'luong_general' or a "
+            "BahdanauAttention/LuongAttention layer, got "
+        )
+        with pytest.raises(ValueError, match=re.escape(expected) + "'additive'$"):
             Decoder(OUT_VOCAB, EMBED, cell, attention="additive")
-        with pytest.raises(ValueError, match="sampling_probability arguments, got 0.5"):
+        with pytest.raises(ValueError, match=re.escape(expected) + "<Dense"):
+            Decoder(OUT_VOCAB, EMBED, cell, attention=keras.layers.Dense(3))
+        with pytest.raises(
+            ValueError,
+            match="`sampling_schedule` must be None or a dict of "
+            "sampling_probability arguments, got 0.5$",
+        ):
             Decoder(OUT_VOCAB, EMBED, cell, sampling_schedule=0.5)
-        with pytest.raises(ValueError, match="got 'cosine'"):
+        with pytest.raises(
+            ValueError,
+            match="`schedule` must be one of 'linear', 'exponential', "
+            "'inverse_sigmoid', got 'cosine'$",
+        ):
             Decoder(OUT_VOCAB, EMBED, cell, sampling_schedule={"schedule": "cosine"})
+        with pytest.raises(
+            ValueError, match="`vocabulary_size` must be an integer >= 1, got True$"
+        ):
+            Decoder(True, EMBED, cell)
         with pytest.raises(ValueError, match=r"state sizes \[5, 5\] differ .* \[5\]"):
-            Seq2Seq(Encoder(IN_VOCAB, EMBED, keras.layers.LSTMCell(UNITS)),
-                    Decoder(OUT_VOCAB, EMBED, cell))
+            Seq2Seq(
+                Encoder(IN_VOCAB, EMBED, keras.layers.LSTMCell(UNITS)),
+                Decoder(OUT_VOCAB, EMBED, cell),
+            )
 
 
 class TestSeq2Seq:
@@ -290,6 +361,36 @@ class TestSeq2Seq:
         np.testing.assert_array_equal(tokens, [[2, 0, 0, 0]] * 3)
         assert weights.shape == (3, 4, 6)
 
+    @pytest.mark.parametrize("attention", [None, "bahdanau", "luong_dot", "luong_general"])
+    def test_greedy_decode_is_decodings_greedy_search(self, attention):
+        """The same tokens as `decoding.greedy_decode` on the seq2seq step function, and the tokens
+        and weights of the decoder's own free-running loop (`Decoder.unroll` feeding its argmax)."""
+        keras.utils.set_random_seed(5)
+        model = Seq2Seq(
+            Encoder(IN_VOCAB, 8, course_utils.GRUCell(16)),
+            Decoder(OUT_VOCAB, 8, course_utils.GRUCell(16), attention=attention),
+        )
+        sources = np.random.default_rng(1).integers(1, IN_VOCAB, size=(40, 6)).astype("int32")
+        sources[::4, 3:] = 0
+        model((sources[:2], np.ones((2, 3), "int32")))
+        for layer in (model.encoder.embedding, model.decoder.embedding):  # varied outputs, some
+            layer.embeddings.assign(layer.embeddings * 40.0)  # ending early, some never
+        model.decoder.output_layer.kernel.assign(model.decoder.output_layer.kernel * 3.0)
+        tokens, weights = model.greedy_decode(sources, max_length=7, batch_size=16)
+        step_fn, state = course_utils.decoding.seq2seq_step_fn(model, sources)
+        searched = course_utils.decoding.greedy_decode(step_fn, state, START_ID, END_ID, 7)
+        np.testing.assert_array_equal(tokens, searched.tokens)
+        ended = (tokens == END_ID).any(axis=1)
+        assert 0 < ended.mean() < 1  # both kinds of rows are checked
+        outputs, states, mask = model.encoder(sources)
+        starts = np.full((40, 7), START_ID, "int32")
+        feed_own_argmax = np.ones((40, 7), bool)
+        logits, free_weights = model.decoder.unroll(starts, states, outputs, mask, feed_own_argmax)
+        free_tokens = np.argmax(np.asarray(logits), axis=-1)
+        after_end = np.cumsum(free_tokens == END_ID, axis=1) - (free_tokens == END_ID) > 0
+        np.testing.assert_array_equal(tokens, np.where(after_end, PAD_ID, free_tokens))
+        np.testing.assert_allclose(weights, free_weights, atol=1e-6)
+
     @pytest.mark.parametrize("attention", [None, BahdanauAttention(4), "luong_dot"])
     def test_keras_round_trip(self, attention, tmp_path):
         model = small_model(attention, cell=course_utils.LSTMCell, sampling_schedule={"k": 5.0})
@@ -300,14 +401,25 @@ class TestSeq2Seq:
         np.testing.assert_allclose(loaded(data), model(data), atol=1e-6)
         assert loaded.decoder.sampling_schedule == {"k": 5.0}
 
+    @pytest.mark.slow  # trains to convergence
     def test_learns_to_copy_with_the_course_training_path(self):
         keras.utils.set_random_seed(0)
         sources = RNG.integers(3, 7, size=(512, 3)).astype("int32")
         inputs, targets = add_start_end(list(sources))
-        model = Seq2Seq(Encoder(8, 8, keras.layers.GRUCell(32)),
-                        Decoder(8, 8, keras.layers.GRUCell(32), attention="luong_dot"))
-        history = course_utils.train(model, (sources, inputs), targets, loss=MaskedSequenceLoss(),
-                                     metrics=(), epochs=12, batch_size=32, learning_rate=1e-2)
+        model = Seq2Seq(
+            Encoder(8, 8, keras.layers.GRUCell(32)),
+            Decoder(8, 8, keras.layers.GRUCell(32), attention="luong_dot"),
+        )
+        history = course_utils.train(
+            model,
+            (sources, inputs),
+            targets,
+            loss=MaskedSequenceLoss(),
+            metrics=(),
+            epochs=12,
+            batch_size=32,
+            learning_rate=1e-2,
+        )
         assert history.xla_used
         predicted, _ = model.greedy_decode(sources[:64], max_length=4)
         assert exact_match_accuracy(targets[:64], predicted) > 0.9

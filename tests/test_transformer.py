@@ -1,12 +1,18 @@
 """Tests of course_utils.layers.transformer against a NumPy Transformer layer written out here."""
+
 import math
 
 import keras
 import numpy as np
 import pytest
 
-from course_utils.layers.transformer import (PositionalEncoding, TransformerEncoderLayer, computation_graph,
-                                      graph_path_lengths, sinusoidal_positions)
+from course_utils.layers.transformer import (
+    PositionalEncoding,
+    TransformerEncoderLayer,
+    computation_graph,
+    graph_path_lengths,
+    sinusoidal_positions,
+)
 
 BATCH, TIME, UNITS, HEADS, HIDDEN = 2, 6, 8, 2, 16
 
@@ -18,7 +24,9 @@ def inputs(seed=0):
 def randomise(layer, seed=1):
     """Give every weight (also biases, LayerNorm gamma/beta) random values so all of them matter."""
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in layer.get_weights()]
+    )
 
 
 def numpy_layer(layer, x, mask=None):
@@ -30,16 +38,20 @@ def numpy_layer(layer, x, mask=None):
         return (y - mean) / np.sqrt(var + 1e-6) * w[f"{name}/gamma"] + w[f"{name}/beta"]
 
     def attention(y):
-        q, k, v = (np.einsum("btd,dhk->bhtk", y, w[f"attention/{n}/kernel"]) + w[f"attention/{n}/bias"][:, None]
-                   for n in ("query", "key", "value"))
+        q, k, v = (
+            np.einsum("btd,dhk->bhtk", y, w[f"attention/{n}/kernel"])
+            + w[f"attention/{n}/bias"][:, None]
+            for n in ("query", "key", "value")
+        )
         scores = np.einsum("bhtk,bhsk->bhts", q, k) / math.sqrt(q.shape[-1])
         if mask is not None:
             scores = np.where(mask[:, None, None, :], scores, -np.inf)
         weights = np.exp(scores - scores.max(-1, keepdims=True))
         weights /= weights.sum(-1, keepdims=True)
         heads = np.einsum("bhts,bhsk->bhtk", weights, v)
-        return np.einsum("bhtk,hkd->btd", heads, w["attention/attention_output/kernel"]) \
-            + w["attention/attention_output/bias"], weights
+        return np.einsum("bhtk,hkd->btd", heads, w["attention/attention_output/kernel"]) + w[
+            "attention/attention_output/bias"
+        ], weights
 
     def feed_forward(y):
         hidden = np.maximum(0, y @ w["feed_forward_hidden/kernel"] + w["feed_forward_hidden/bias"])
@@ -57,8 +69,17 @@ def numpy_layer(layer, x, mask=None):
 
 class TestPositionalEncoding:
     def test_matches_the_formula(self):
-        expected = np.array([[math.sin(p / 10000 ** (i / 8)) if i % 2 == 0 else math.cos(p / 10000 ** ((i - 1) / 8))
-                              for i in range(8)] for p in range(TIME)])
+        expected = np.array(
+            [
+                [
+                    math.sin(p / 10000 ** (i / 8))
+                    if i % 2 == 0
+                    else math.cos(p / 10000 ** ((i - 1) / 8))
+                    for i in range(8)
+                ]
+                for p in range(TIME)
+            ]
+        )
         np.testing.assert_allclose(sinusoidal_positions(TIME, 8), expected, atol=1e-6)
         x = inputs()
         np.testing.assert_allclose(PositionalEncoding()(x), x + expected[None], atol=1e-5)
@@ -70,12 +91,20 @@ class TestPositionalEncoding:
         assert np.array_equal(layer.compute_mask(np.zeros((1, 2, 4)), mask), mask)
 
     def test_bad_input(self):
-        with pytest.raises(ValueError, match="known even depth, got shape"):
+        with pytest.raises(
+            ValueError,
+            match=r"`inputs` must be of shape \(batch, T, depth\) with "
+            r"a known even depth, got \(1, 3, 5\)$",
+        ):
             PositionalEncoding()(np.zeros((1, 3, 5), np.float32))
-        with pytest.raises(ValueError, match="max_wavelength must be a number > 0, got 0"):
+        with pytest.raises(
+            ValueError, match="`max_wavelength` must be a finite number > 0, got 0$"
+        ):
             PositionalEncoding(max_wavelength=0)
-        with pytest.raises(ValueError, match="even integer"):
+        with pytest.raises(ValueError, match="`depth` must be an even integer >= 2, got 5$"):
             sinusoidal_positions(3, 5)
+        with pytest.raises(ValueError, match="`depth` must be an integer >= 2, got 4.5$"):
+            sinusoidal_positions(3, 4.5)
 
     def test_save_load(self, tmp_path):
         tokens = keras.Input((None, 4))
@@ -112,7 +141,9 @@ class TestTransformerEncoderLayer:
         # changing what sits at padded positions changes nothing at the real ones
         noisy = x.copy()
         noisy[0, 3:] += 100.0
-        np.testing.assert_allclose(np.asarray(layer(noisy, mask=mask))[0, :3], np.asarray(outputs)[0, :3], atol=1e-5)
+        np.testing.assert_allclose(
+            np.asarray(layer(noisy, mask=mask))[0, :3], np.asarray(outputs)[0, :3], atol=1e-5
+        )
 
     def test_keras_mask_from_embedding(self):
         tokens = np.array([[4, 5, 6, 0, 0]])
@@ -122,17 +153,22 @@ class TestTransformerEncoderLayer:
         model = keras.Model(model_input, layer(PositionalEncoding()(embedding(model_input))))
         changed = np.array([[4, 5, 6, 7, 8]])  # the same real tokens, different "padding"
         explicit = layer(PositionalEncoding()(embedding(changed)), mask=tokens != 0)
-        np.testing.assert_allclose(np.asarray(model(tokens))[0, :3], np.asarray(explicit)[0, :3], atol=1e-5)
+        np.testing.assert_allclose(
+            np.asarray(model(tokens))[0, :3], np.asarray(explicit)[0, :3], atol=1e-5
+        )
 
     def test_permutation_equivariant_without_positions(self):
         layer = TransformerEncoderLayer(UNITS, HEADS, HIDDEN)
         x = inputs()
         permutation = np.random.default_rng(2).permutation(TIME)
-        np.testing.assert_allclose(np.asarray(layer(x[:, permutation])), np.asarray(layer(x))[:, permutation],
-                                   atol=1e-5)
+        np.testing.assert_allclose(
+            np.asarray(layer(x[:, permutation])), np.asarray(layer(x))[:, permutation], atol=1e-5
+        )
         with_positions = lambda y: layer(PositionalEncoding()(y))  # noqa: E731
-        difference = np.abs(np.asarray(with_positions(x[:, permutation]))
-                            - np.asarray(with_positions(x))[:, permutation]).max()
+        difference = np.abs(
+            np.asarray(with_positions(x[:, permutation]))
+            - np.asarray(with_positions(x))[:, permutation]
+        ).max()
         assert difference > 1e-2  # positions break the symmetry: order now matters
 
     def test_gradients_reach_every_weight(self):
@@ -143,28 +179,46 @@ class TestTransformerEncoderLayer:
         with tf.GradientTape() as tape:
             loss = tf.reduce_sum(layer(x) ** 2 * tf.range(UNITS, dtype=tf.float32))
         gradients = tape.gradient(loss, layer.trainable_variables)
-        assert len(gradients) == 16 and all(g is not None and float(tf.norm(g)) > 0 for g in gradients)
+        assert len(gradients) == 16 and all(
+            g is not None and float(tf.norm(g)) > 0 for g in gradients
+        )
 
     def test_save_load(self, tmp_path):
         model_input = keras.Input((None, UNITS))
-        layer = TransformerEncoderLayer(UNITS, HEADS, HIDDEN, dropout=0.1, norm_first=True, activation="gelu")
+        layer = TransformerEncoderLayer(
+            UNITS, HEADS, HIDDEN, dropout=0.1, norm_first=True, activation="gelu"
+        )
         model = keras.Model(model_input, layer(model_input))
         randomise(layer)
         model.save(tmp_path / "encoder.keras")
         loaded = keras.models.load_model(tmp_path / "encoder.keras")
         np.testing.assert_allclose(loaded(inputs()), model(inputs()), atol=1e-6)
         config = loaded.layers[-1].get_config()
-        assert (config["units"], config["num_heads"], config["feed_forward_units"], config["dropout"],
-                config["norm_first"], config["activation"]) == (UNITS, HEADS, HIDDEN, 0.1, True, "gelu")
+        assert (
+            config["units"],
+            config["num_heads"],
+            config["feed_forward_units"],
+            config["dropout"],
+            config["norm_first"],
+            config["activation"],
+        ) == (UNITS, HEADS, HIDDEN, 0.1, True, "gelu")
 
     def test_bad_arguments(self):
         with pytest.raises(ValueError, match="units=10 must be divisible by num_heads=4"):
             TransformerEncoderLayer(10, 4, 16)
-        with pytest.raises(ValueError, match="num_heads must be a positive integer, got 0"):
+        with pytest.raises(ValueError, match="`num_heads` must be an integer >= 1, got 0$"):
             TransformerEncoderLayer(8, 0, 16)
-        with pytest.raises(ValueError, match=r"dropout must be a rate in \[0, 1\), got 1.5"):
+        with pytest.raises(
+            ValueError, match="`feed_forward_units` must be an integer >= 1, got True$"
+        ):
+            TransformerEncoderLayer(8, 2, True)
+        with pytest.raises(ValueError, match=r"`dropout` must be a number in \[0, 1\), got 1.5$"):
             TransformerEncoderLayer(8, 2, 16, dropout=1.5)
-        with pytest.raises(ValueError, match=r"expected inputs \(batch, T, units=8\), got shape \(2, 6, 4\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"`inputs` must be of shape \(batch, T, 8\), "
+            r"got \(2, 6, 4\)$",
+        ):
             TransformerEncoderLayer(8, 2, 16)(np.zeros((2, 6, 4), np.float32))
 
 
@@ -182,7 +236,11 @@ class TestPathLengths:
         np.testing.assert_array_equal(np.isinf(causal), np.tril(np.ones((7, 7)), -1) > 0)
 
     def test_bad_arguments(self):
-        with pytest.raises(ValueError, match="kind must be one of"):
+        with pytest.raises(
+            ValueError,
+            match="`kind` must be one of 'rnn', 'self_attention', "
+            "'causal_self_attention', got 'lstm'$",
+        ):
             computation_graph("lstm", 4)
-        with pytest.raises(ValueError, match="sequence_length must be a positive integer, got 0"):
+        with pytest.raises(ValueError, match="`sequence_length` must be an integer >= 1, got 0$"):
             computation_graph("rnn", 0)

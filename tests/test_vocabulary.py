@@ -1,4 +1,6 @@
-"""Tests for course_utils.data.vocabulary.Vocabulary: reserved ids, encode/decode, padding, bad input."""
+"""Tests for course_utils.data.vocabulary.Vocabulary: reserved ids, encode/decode, padding, bad
+input."""
+
 import numpy as np
 import pytest
 
@@ -66,37 +68,62 @@ class TestEncodeDecode:
     @pytest.mark.parametrize("bad_id", [4, 17, -1])
     def test_out_of_range_id_raises_naming_it(self, bad_id):
         vocabulary = Vocabulary("abc")
-        with pytest.raises(ValueError, match=f"token id {bad_id} is out of range"):
+        with pytest.raises(
+            ValueError,
+            match=rf"`ids` must hold integer ids in \[0, 4\), got "
+            rf"{bad_id} at index 1$",
+        ):
             vocabulary.decode([1, bad_id])
+        with pytest.raises(
+            ValueError,
+            match=rf"`index` must be an integer in \[0, 3\], got "
+            rf"{bad_id}$",
+        ):
+            vocabulary.id_to_token(bad_id)
 
     def test_float_ids_are_a_type_error(self):
-        with pytest.raises(TypeError, match="integers"):
+        with pytest.raises(
+            TypeError,
+            match=r"`ids` must be an array of integers, "
+            r"got an array of shape \(2,\) and dtype float64$",
+        ):
             Vocabulary("abc").decode(np.array([1.0, 2.0]))
+        with pytest.raises(TypeError, match=r"`index` must be an integer in \[0, 3\], got 1.0$"):
+            Vocabulary("abc").id_to_token(1.0)
 
     def test_start_end_need_reserved_tokens(self):
         with pytest.raises(ValueError, match="start_end=True"):
             Vocabulary("abc").encode("ab", add_end=True)
 
     def test_decode_rejects_two_dimensional_input(self):
-        with pytest.raises(ValueError, match="decode_batch"):
+        with pytest.raises(
+            ValueError,
+            match=r"`ids` must be a 1-D sequence of ids \(decode_batch "
+            r"decodes a "
+            r"batch\), got an array of shape \(1, 2\) and dtype "
+            r"int64$",
+        ):
             Vocabulary("abc").decode([[1, 2]])
 
 
 class TestPadding:
     def test_post_and_pre_padding(self):
         vocabulary = Vocabulary("abc")
-        np.testing.assert_array_equal(vocabulary.encode_batch(["ab", "c", ""]),
-                                      [[1, 2], [3, 0], [0, 0]])
-        np.testing.assert_array_equal(vocabulary.encode_batch(["ab", "c"], padding="pre"),
-                                      [[1, 2], [0, 3]])
+        np.testing.assert_array_equal(
+            vocabulary.encode_batch(["ab", "c", ""]), [[1, 2], [3, 0], [0, 0]]
+        )
+        np.testing.assert_array_equal(
+            vocabulary.encode_batch(["ab", "c"], padding="pre"), [[1, 2], [0, 3]]
+        )
         batch = vocabulary.encode_batch(["ab"], max_length=4)
         assert batch.shape == (1, 4) and batch.dtype == np.int32
 
     def test_encode_batch_frames_every_row(self):
         vocabulary = Vocabulary("ab", start_end=True)
-        np.testing.assert_array_equal(vocabulary.encode_batch(["a", "ab"], add_start=True,
-                                                              add_end=True),
-                                      [[1, 3, 2, 0], [1, 3, 4, 2]])
+        np.testing.assert_array_equal(
+            vocabulary.encode_batch(["a", "ab"], add_start=True, add_end=True),
+            [[1, 3, 2, 0], [1, 3, 4, 2]],
+        )
 
     def test_too_long_sequence_is_not_cut(self):
         with pytest.raises(ValueError, match="3 tokens, more than max_length=2"):
@@ -104,11 +131,15 @@ class TestPadding:
 
     @pytest.mark.parametrize("bad", [0, -2, 1.5])
     def test_bad_max_length(self, bad):
-        with pytest.raises(ValueError, match=f"max_length must be a positive integer, got {bad}"):
+        with pytest.raises(
+            ValueError, match=f"`max_length` must be None or an integer >= 1, got {bad}$"
+        ):
             Vocabulary("abc").pad([[1]], max_length=bad)
 
     def test_bad_padding_mode(self):
-        with pytest.raises(ValueError, match="'middle'"):
+        with pytest.raises(
+            ValueError, match="`padding` must be one of 'post', 'pre', got 'middle'$"
+        ):
             Vocabulary("abc").pad([[1]], padding="middle")
 
     def test_decode_batch(self):
@@ -116,5 +147,9 @@ class TestPadding:
         batch = vocabulary.encode_batch(["ab", "c"])
         assert vocabulary.decode_batch(batch) == [["a", "b"], ["c"]]
         assert vocabulary.decode_batch(batch, separator="") == ["ab", "c"]
-        with pytest.raises(ValueError, match="2-D"):
+        with pytest.raises(
+            ValueError,
+            match=r"`ids` must be a 2-D \(batch, time\) array of ids, "
+            r"got an array of shape \(2,\) and dtype int64$",
+        ):
             vocabulary.decode_batch([1, 2])

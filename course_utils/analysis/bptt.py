@@ -21,11 +21,15 @@ Example:
     loss, grads = bptt(params, inputs, targets)    # inputs (batch, T, 3), targets (batch, T) ints
     grads["recurrent_kernel"].shape                # (5, 5)
 """
+
 import collections
 import time
 import tracemalloc
 
 import numpy as np
+
+from course_utils import validation
+from course_utils.validation import integer, shape, token_ids
 
 PARAMETER_NAMES = ("kernel", "recurrent_kernel", "bias", "output_kernel", "output_bias")
 
@@ -37,9 +41,9 @@ def init_params(input_dim, units, output_dim, seed=0, scale=0.5, dtype=np.float6
         dict with `kernel` (input_dim, units), `recurrent_kernel` (units, units), `bias` (units,),
         `output_kernel` (units, output_dim) and `output_bias` (output_dim,).
     """
-    for name, value in (("input_dim", input_dim), ("units", units), ("output_dim", output_dim)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    input_dim = integer(input_dim, "input_dim", minimum=1)
+    units = integer(units, "units", minimum=1)
+    output_dim = integer(output_dim, "output_dim", minimum=1)
     rng = np.random.default_rng(seed)
     return {
         "kernel": rng.normal(0, scale / np.sqrt(input_dim), (input_dim, units)).astype(dtype),
@@ -54,9 +58,11 @@ def params_from_weights(weights, dtype=np.float64):
     """Turn `[kernel, recurrent_kernel, bias, output_kernel, output_bias]` (e.g. the
     `get_weights()` of a model `RNN(SimpleRNNCell) -> Dense`) into the parameter dict used here."""
     if len(weights) != len(PARAMETER_NAMES):
-        raise ValueError(f"expected {len(PARAMETER_NAMES)} arrays {PARAMETER_NAMES}, got {len(weights)}")
+        raise ValueError(
+            f"expected {len(PARAMETER_NAMES)} arrays {PARAMETER_NAMES}, got {len(weights)}"
+        )
     params = {name: np.asarray(w, dtype=dtype) for name, w in zip(PARAMETER_NAMES, weights)}
-    _check_params(params)
+    _parameter_sizes(params)
     return params
 
 
@@ -93,7 +99,7 @@ def rnn_forward(params, inputs, initial_state=None):
     for t in range(inputs.shape[1]):
         h = rnn_step(inputs[:, t], h, params["kernel"], params["recurrent_kernel"], params["bias"])
         states.append(h)
-    states = np.stack(states, axis=1)                                           # (batch, T+1, units)
+    states = np.stack(states, axis=1)  # (batch, T+1, units)
     probabilities = softmax(states[:, 1:] @ params["output_kernel"] + params["output_bias"])
     return states, probabilities
 
@@ -125,23 +131,25 @@ def bptt(params, inputs, targets, initial_state=None, return_state_gradients=Fal
     batch, steps = targets.shape
     picked = np.take_along_axis(probabilities, targets[..., None], axis=-1)[..., 0]
     total_loss = float(-np.log(picked).sum() / batch)
-    dlogits = probabilities.copy()                                               # (batch, T, classes)
-    np.put_along_axis(dlogits, targets[..., None], np.take_along_axis(dlogits, targets[..., None], -1) - 1, -1)
+    dlogits = probabilities.copy()  # (batch, T, classes)
+    np.put_along_axis(
+        dlogits, targets[..., None], np.take_along_axis(dlogits, targets[..., None], -1) - 1, -1
+    )
     dlogits /= batch
     grads = {name: np.zeros_like(value) for name, value in params.items()}
     grads["output_kernel"] = np.einsum("btu,btc->uc", states[:, 1:], dlogits)
     grads["output_bias"] = dlogits.sum(axis=(0, 1))
     state_gradients = np.zeros_like(states[:, 1:])
-    dh_next = np.zeros_like(h0)                                                   # from step t+1
+    dh_next = np.zeros_like(h0)  # from step t+1
     for t in reversed(range(steps)):
-        dh = dlogits[:, t] @ params["output_kernel"].T + dh_next                # dL/dh_t, total
+        dh = dlogits[:, t] @ params["output_kernel"].T + dh_next  # dL/dh_t, total
         state_gradients[:, t] = dh
         h_t, h_prev = states[:, t + 1], states[:, t]
-        da = dh * (1.0 - h_t**2)                                                  # through tanh
+        da = dh * (1.0 - h_t**2)  # through tanh
         grads["kernel"] += inputs[:, t].T @ da
         grads["recurrent_kernel"] += h_prev.T @ da
         grads["bias"] += da.sum(axis=0)
-        dh_next = da @ params["recurrent_kernel"].T                              # to step t-1
+        dh_next = da @ params["recurrent_kernel"].T  # to step t-1
     if return_state_gradients:
         return total_loss, grads, state_gradients
     return total_loss, grads
@@ -162,15 +170,15 @@ def truncated_bptt(params, inputs, targets, k1, k2, initial_state=None):
         (loss, grads) as in `bptt`.
     """
     inputs, targets, h = _validate(params, inputs, targets, initial_state)
-    for name, value in (("k1", k1), ("k2", k2)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    k1, k2 = integer(k1, "k1", minimum=1), integer(k2, "k2", minimum=1)
     if k2 < k1:
-        raise ValueError(f"k2 must be >= k1 so every loss is back-propagated at least once, got k1={k1}, k2={k2}")
+        raise ValueError(
+            f"k2 must be >= k1 so every loss is back-propagated at least once, got k1={k1}, k2={k2}"
+        )
     batch, steps = targets.shape
     kernel, recurrent, bias = params["kernel"], params["recurrent_kernel"], params["bias"]
     grads = {name: np.zeros_like(value) for name, value in params.items()}
-    window = collections.deque(maxlen=k2)                      # (x_t, h_{t-1}, h_t, dlogits_t)
+    window = collections.deque(maxlen=k2)  # (x_t, h_{t-1}, h_t, dlogits_t)
     total_loss, since_backward = 0.0, 0
     for t in range(steps):
         h_prev, h = h, rnn_step(inputs[:, t], h, kernel, recurrent, bias)
@@ -193,7 +201,7 @@ def _backward_window(params, grads, window, new_losses):
     dh_next = None
     for position, (x_t, h_prev, h_t, dlogits) in enumerate(reversed(window)):
         dh = np.zeros_like(h_t) if dh_next is None else dh_next
-        if position < new_losses:                                # this step's loss is in the batch
+        if position < new_losses:  # this step's loss is in the batch
             dh = dh + dlogits @ params["output_kernel"].T
             grads["output_kernel"] += h_t.T @ dlogits
             grads["output_bias"] += dlogits.sum(axis=0)
@@ -226,7 +234,8 @@ def numerical_gradients(loss_fn, params, epsilon=1e-5):
 
 
 def relative_error(a, b):
-    """`‖a - b‖ / max(‖a‖ + ‖b‖, 1e-300)` (Frobenius norms): 0 for equal arrays, 1 for opposite ones."""
+    """`‖a - b‖ / max(‖a‖ + ‖b‖, 1e-300)` (Frobenius norms): 0 for equal arrays, 1 for opposite
+    ones."""
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
@@ -241,7 +250,9 @@ def gradient_check(params, inputs, targets, epsilon=1e-5, initial_state=None):
     """
     params = {name: np.asarray(value, np.float64) for name, value in params.items()}
     _, analytic = bptt(params, inputs, targets, initial_state)
-    numeric = numerical_gradients(lambda p: loss(p, inputs, targets, initial_state), params, epsilon)
+    numeric = numerical_gradients(
+        lambda p: loss(p, inputs, targets, initial_state), params, epsilon
+    )
     return {name: relative_error(analytic[name], numeric[name]) for name in params}
 
 
@@ -280,8 +291,7 @@ def best_times(functions, repeats=5, cpu_time=False):
     Returns:
         list of floats, one per function.
     """
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    repeats = integer(repeats, "repeats", minimum=1)
     clock = time.process_time if cpu_time else time.perf_counter
     best = [float("inf")] * len(functions)
     for _ in range(repeats):
@@ -292,18 +302,21 @@ def best_times(functions, repeats=5, cpu_time=False):
     return best
 
 
-def _check_params(params):
+def _parameter_sizes(params):
+    """(input_dim, units, output_dim) of a parameter dict whose five arrays fit together."""
     missing = [name for name in PARAMETER_NAMES if name not in params]
     if missing:
         raise ValueError(f"params is missing {missing}; expected keys {PARAMETER_NAMES}")
-    input_dim, units = np.shape(params["kernel"])
+    input_dim, units = shape(np.shape(params["kernel"]), "params['kernel']", ("input_dim", "units"))
     output_dim = np.shape(params["output_kernel"])[-1]
-    expected = {"recurrent_kernel": (units, units), "bias": (units,),
-                "output_kernel": (units, output_dim), "output_bias": (output_dim,)}
-    for name, shape in expected.items():
-        if np.shape(params[name]) != shape:
-            raise ValueError(f"params[{name!r}] has shape {np.shape(params[name])}, expected {shape} "
-                             f"for kernel shape {(input_dim, units)}")
+    expected = {
+        "recurrent_kernel": (units, units),
+        "bias": (units,),
+        "output_kernel": (units, output_dim),
+        "output_bias": (output_dim,),
+    }
+    for name, layout in expected.items():
+        shape(np.shape(params[name]), f"params[{name!r}]", layout)
     return input_dim, units, output_dim
 
 
@@ -311,22 +324,16 @@ def _validate(params, inputs, targets, initial_state):
     """Check shapes early with readable messages; return float inputs, int targets and h_0."""
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
-    input_dim, units, output_dim = _check_params(params)
+    input_dim, units, output_dim = _parameter_sizes(params)
     inputs = np.asarray(inputs, dtype=np.asarray(params["kernel"]).dtype)
-    if inputs.ndim != 3 or inputs.shape[-1] != input_dim:
-        raise ValueError(f"inputs must have shape (batch, time, {input_dim}), got {inputs.shape}")
+    shape(inputs.shape, "inputs", ("batch", "time", input_dim))
     if targets is not None:
-        targets = np.asarray(targets)
-        if targets.shape != inputs.shape[:2] or not np.issubdtype(targets.dtype, np.integer):
-            raise ValueError(f"targets must be integers of shape {inputs.shape[:2]}, got "
-                             f"{targets.dtype} {targets.shape}")
-        if targets.size and (targets.min() < 0 or targets.max() >= output_dim):
-            raise ValueError(f"targets must lie in [0, {output_dim}), got values in "
-                             f"[{targets.min()}, {targets.max()}]")
+        targets = validation.array(targets, "targets", dtype_kind="i")
+        shape(targets.shape, "targets", inputs.shape[:2])
+        targets = token_ids(targets, "targets", vocabulary_size=output_dim)
     if initial_state is None:
         h0 = np.zeros((inputs.shape[0], units), inputs.dtype)
     else:
         h0 = np.asarray(initial_state, inputs.dtype)
-        if h0.shape != (inputs.shape[0], units):
-            raise ValueError(f"initial_state must have shape {(inputs.shape[0], units)}, got {h0.shape}")
+        shape(h0.shape, "initial_state", (inputs.shape[0], units))
     return inputs, targets, h0

@@ -18,9 +18,12 @@ Example:
     norms = hidden_state_gradient_norms(cell, inputs)   # inputs (batch, T, 4) -> norms (T,)
     per_step_factor(norms)                              # about 0.9
 """
+
 import keras
 import numpy as np
 import tensorflow as tf
+
+from course_utils.validation import integer, number
 
 
 def spectral_radius(matrix):
@@ -32,8 +35,7 @@ def spectral_radius(matrix):
 def scale_to_spectral_radius(matrix, radius):
     """Return `matrix` multiplied by a scalar so that its spectral radius is `radius`."""
     matrix = _square(matrix, "matrix")
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    radius = number(radius, "radius", minimum=0.0)
     current = spectral_radius(matrix)
     if current == 0:
         raise ValueError("matrix has spectral radius 0 (nilpotent or zero): it cannot be rescaled")
@@ -43,8 +45,7 @@ def scale_to_spectral_radius(matrix, radius):
 def orthogonal_matrix(size, seed=0):
     """A random orthogonal (size, size) matrix: Q from the QR decomposition of a Gaussian matrix,
     with the signs fixed so that Q is uniformly distributed (Mezzadri, 2007)."""
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer, got {size!r}")
+    size = integer(size, "size", minimum=1)
     q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(size, size)))
     return q * np.sign(np.diag(r))
 
@@ -63,7 +64,10 @@ def set_recurrent_spectral_radius(cell, radius, matrix=None):
         raise ValueError(f"{type(cell).__name__} must be built and have a `recurrent_kernel`")
     current = np.asarray(cell.recurrent_kernel.numpy() if matrix is None else matrix, np.float64)
     if current.shape != tuple(cell.recurrent_kernel.shape):
-        raise ValueError(f"matrix has shape {current.shape}, the recurrent kernel {tuple(cell.recurrent_kernel.shape)}")
+        raise ValueError(
+            f"matrix has shape {current.shape}, the recurrent kernel "
+            f"{tuple(cell.recurrent_kernel.shape)}"
+        )
     new = scale_to_spectral_radius(current, radius)
     cell.recurrent_kernel.assign(new.astype(cell.recurrent_kernel.dtype))
     return new
@@ -105,15 +109,17 @@ def hidden_state_gradient_norms(cell, inputs, loss_fn=None, initial_state=None):
                 output = states[0]
             outputs.append(output)
             history.append(states)
-        outputs = tf.stack(outputs, axis=1)                                 # (batch, T, units)
+        outputs = tf.stack(outputs, axis=1)  # (batch, T, units)
         loss = tf.reduce_sum(outputs[:, -1]) if loss_fn is None else loss_fn(outputs)
     flat = [state for states_t in history for state in states_t]
     grads = tape.gradient(loss, flat)
     per_step = len(history[0])
     norms = []
     for t in range(steps):
-        squares = sum(_sum_squares_per_sequence(grads[t * per_step + i], flat[t * per_step + i])
-                      for i in range(per_step))                           # (batch,)
+        squares = sum(
+            _sum_squares_per_sequence(grads[t * per_step + i], flat[t * per_step + i])
+            for i in range(per_step)
+        )  # (batch,)
         norms.append(np.sqrt(np.mean(squares)))
     return np.asarray(norms, np.float64)
 
@@ -142,11 +148,13 @@ def state_jacobians(cell, inputs, initial_state=None):
     for t in range(inputs.shape[1]):
         # n copies of the state in one batch: with the loss Σ_i new_state[i] · e_i, row i of the
         # batch gradient is ∂new_state[i]/∂state, i.e. row i of the Jacobian (one backward pass)
-        flat = tf.tile(tf.concat(states, axis=-1), [size, 1])                   # (n, n)
+        flat = tf.tile(tf.concat(states, axis=-1), [size, 1])  # (n, n)
         with tf.GradientTape() as tape:
             tape.watch(flat)
-            _, new_states = _step(cell, tf.tile(inputs[:, t], [size, 1]), tf.split(flat, sizes, axis=-1))
-            new_flat = tf.concat(new_states, axis=-1)                             # (n, n)
+            _, new_states = _step(
+                cell, tf.tile(inputs[:, t], [size, 1]), tf.split(flat, sizes, axis=-1)
+            )
+            new_flat = tf.concat(new_states, axis=-1)  # (n, n)
             selected = tf.reduce_sum(new_flat * basis)
         jacobians.append(tape.gradient(selected, flat).numpy())
         states = [s[:1] for s in new_states]
@@ -184,7 +192,9 @@ def per_step_factor(norms, skip_last=0):
     """
     norms = np.asarray(norms, np.float64)
     if norms.ndim != 1 or norms.size - skip_last < 2:
-        raise ValueError(f"need at least two norms after skipping {skip_last}, got shape {norms.shape}")
+        raise ValueError(
+            f"need at least two norms after skipping {skip_last}, got shape {norms.shape}"
+        )
     norms = norms[: norms.size - skip_last] if skip_last else norms
     if not np.all(np.isfinite(norms)) or np.any(norms <= 0):
         raise ValueError("norms must be finite and positive to fit on a log scale")
@@ -196,14 +206,19 @@ def _cell_of(cell):
     if isinstance(cell, keras.layers.RNN):
         return cell.cell
     if not isinstance(cell, keras.layers.Layer) or not hasattr(cell, "state_size"):
-        raise TypeError(f"expected a Keras recurrent cell or keras.layers.RNN, got {type(cell).__name__}")
+        raise TypeError(
+            f"expected a Keras recurrent cell or keras.layers.RNN, got {type(cell).__name__}"
+        )
     return cell
 
 
 def _sequence(inputs, cell):
     inputs = tf.convert_to_tensor(inputs, dtype=cell.compute_dtype)
     if inputs.shape.rank != 3 or inputs.shape[1] == 0:
-        raise ValueError(f"inputs must have shape (batch, time, features) with time > 0, got {tuple(inputs.shape)}")
+        raise ValueError(
+            f"inputs must have shape (batch, time, features) with time > 0, got "
+            f"{tuple(inputs.shape)}"
+        )
     if not cell.built:
         cell.build((None, inputs.shape[-1]))
     return inputs
@@ -216,18 +231,22 @@ def _initial_states(cell, inputs, initial_state):
         return [tf.zeros((batch, int(size)), cell.compute_dtype) for size in sizes]
     states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
     if len(states) != len(sizes):
-        raise ValueError(f"initial_state needs {len(sizes)} tensors of sizes {list(sizes)}, got {len(states)}")
+        raise ValueError(
+            f"initial_state needs {len(sizes)} tensors of sizes {list(sizes)}, got {len(states)}"
+        )
     return [tf.convert_to_tensor(s, cell.compute_dtype) for s in states]
 
 
 def _step(cell, x_t, states):
-    output, new_states = cell.call(x_t, list(states))  # the built cell, without Layer.__call__ overhead
+    output, new_states = cell.call(
+        x_t, list(states)
+    )  # the built cell, without Layer.__call__ overhead
     new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
     return output, new_states
 
 
 def _sum_squares_per_sequence(grad, state):
-    if grad is None:                             # the loss does not depend on this state
+    if grad is None:  # the loss does not depend on this state
         return np.zeros(state.shape[0])
     return tf.reduce_sum(tf.square(tf.cast(grad, tf.float64)), axis=-1).numpy()
 

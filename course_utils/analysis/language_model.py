@@ -14,18 +14,24 @@ temperature 1 samples the model's own distribution, larger values flatten it.
 The model is any Keras model mapping token ids (batch, time) to per-step probabilities
 (batch, time, vocabulary), or logits with `from_logits=True`.
 
+Generation runs through `course_utils.decoding`: `LanguageModelStep` is the model as a step
+function (its state is the context window), and `generate` drives decoding's greedy or sampling
+loop with it.
+
 Example:
     nll = mean_negative_log_likelihood(model, x_val, y_val)      # nats per character
     perplexity(nll), bits_per_character(nll)
     text = generate_text(model, "def ", 200, vocabulary, temperature=0.8, seed=0)
 """
+
 import math
 import weakref
 
 import numpy as np
 import tensorflow as tf
 
-_PREDICT_FUNCTIONS = weakref.WeakKeyDictionary()
+from course_utils import decoding, validation
+from course_utils.compiled import compiled
 
 
 def perplexity(mean_nll):
@@ -45,8 +51,9 @@ def unigram_probabilities(token_ids, vocabulary_size, smoothing=1.0):
         (vocabulary_size,) float64 probabilities summing to 1.
     """
     ids = _token_array(token_ids, vocabulary_size, "token_ids")
-    if smoothing < 0 or (smoothing == 0 and ids.size == 0):
-        raise ValueError(f"smoothing must be >= 0 (and > 0 for empty text), got {smoothing!r}")
+    smoothing = validation.number(smoothing, "smoothing", minimum=0)
+    if smoothing == 0 and ids.size == 0:
+        validation.fail("smoothing", "> 0 for an empty text", smoothing)
     counts = np.bincount(ids.ravel(), minlength=vocabulary_size).astype(np.float64) + smoothing
     return counts / counts.sum()
 
@@ -56,7 +63,7 @@ def unigram_cross_entropy(train_ids, test_ids, vocabulary_size, smoothing=1.0):
     probabilities = unigram_probabilities(train_ids, vocabulary_size, smoothing)
     test = _token_array(test_ids, vocabulary_size, "test_ids")
     if test.size == 0:
-        raise ValueError("test_ids is empty")
+        validation.fail("test_ids", "at least one token id", test_ids)
     return float(-np.log(probabilities[test.ravel()]).mean())
 
 
@@ -69,32 +76,84 @@ def mean_negative_log_likelihood(model, inputs, targets, batch_size=256, from_lo
         batch_size: sequences per forward pass.
         from_logits: the model outputs logits instead of probabilities.
     """
-    inputs, targets = np.asarray(inputs), np.asarray(targets)
-    if inputs.ndim != 2 or targets.shape != inputs.shape:
-        raise ValueError(f"inputs and targets must both be (n, time) ids, got {inputs.shape} and {targets.shape}")
+    inputs = validation.token_ids(inputs, "inputs", rank=2)
+    targets = validation.token_ids(targets, "targets", rank=2)
+    if targets.shape != inputs.shape:
+        validation.fail("targets", f"(n, time) ids of the shape of inputs {inputs.shape}", targets)
+    batch_size = validation.integer(batch_size, "batch_size", minimum=1)
     predict = _predict_function(model)
     total = 0.0
     for start in range(0, len(inputs), batch_size):
-        outputs = predict(tf.constant(inputs[start:start + batch_size], tf.int32)).numpy().astype(np.float64)
-        if outputs.shape[:2] != targets[start:start + batch_size].shape:
-            raise ValueError(f"the model returned shape {outputs.shape}; expected (batch, time, vocabulary)")
+        outputs = (
+            predict(tf.constant(inputs[start : start + batch_size])).numpy().astype(np.float64)
+        )
+        if outputs.ndim != 3 or outputs.shape[:2] != targets[start : start + batch_size].shape:
+            validation.fail(
+                "model",
+                "a model returning (batch, time, vocabulary) outputs",
+                f"outputs of shape {outputs.shape}",
+            )
         log_probs = _log_softmax(outputs) if from_logits else np.log(np.maximum(outputs, 1e-300))
-        picked = np.take_along_axis(log_probs, targets[start:start + batch_size, :, None], axis=-1)
+        picked = np.take_along_axis(
+            log_probs, targets[start : start + batch_size, :, None], axis=-1
+        )
         total -= picked.sum()
     return float(total / targets.size)
 
 
 def apply_temperature(probabilities, temperature):
     """Rescale a distribution: p_i^(1/temperature), renormalised (computed in log space)."""
-    if not np.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"temperature must be a finite number > 0 (use greedy=True for argmax), got {temperature!r}")
+    _check_temperature(temperature)
     logits = np.log(np.maximum(np.asarray(probabilities, np.float64), 1e-300)) / temperature
     return np.exp(_log_softmax(logits))
 
 
-def generate(model, prompt_ids, length, temperature=1.0, greedy=False, seed=0, context_length=None,
-             from_logits=False):
+class LanguageModelStep:
+    """A language model as a `course_utils.decoding` step function.
+
+    The state is the context window, int32 (batch, n): each step appends the token it is fed,
+    keeps the last `context_length` ids (all of them when None), runs the model over the window
+    and returns log p(next token) at its last position, computed in float64. The window grows
+    until it holds `context_length` ids, so decoding runs this step eagerly (`eager=True`).
+
+    Args:
+        model: maps (batch, time) ids to per-step probabilities (or logits).
+        context_length: most ids fed to the model; None for the whole text so far.
+        from_logits: the model outputs logits instead of probabilities.
+    """
+
+    def __init__(self, model, context_length=None, from_logits=False):
+        self.predict = _predict_function(model)
+        self.context_length, self.from_logits = context_length, from_logits
+
+    def __call__(self, token_ids, window):
+        window = tf.concat([window, tf.cast(token_ids, window.dtype)[:, None]], axis=1)
+        if self.context_length:
+            window = window[:, -self.context_length :]
+        last = tf.cast(self.predict(window)[:, -1], tf.float64)
+        if self.from_logits:
+            shifted = last - tf.reduce_max(last, axis=-1, keepdims=True)
+            total = tf.reduce_sum(tf.exp(shifted), axis=-1, keepdims=True)
+            probabilities = tf.exp(shifted - tf.math.log(total))
+        else:
+            probabilities = last / tf.reduce_sum(last, axis=-1, keepdims=True)
+        return tf.math.log(tf.maximum(probabilities, 1e-300)), window
+
+
+def generate(
+    model,
+    prompt_ids,
+    length,
+    temperature=1.0,
+    greedy=False,
+    seed=0,
+    context_length=None,
+    from_logits=False,
+):
     """Continue `prompt_ids` by `length` tokens, one at a time, feeding each choice back in.
+
+    The loop is `course_utils.decoding`'s greedy search or sampling on `LanguageModelStep`; a
+    sample draws the next id as `numpy.random.default_rng(seed).choice(p=...)` would.
 
     Args:
         model: maps (batch, time) ids to per-step probabilities (or logits).
@@ -109,48 +168,52 @@ def generate(model, prompt_ids, length, temperature=1.0, greedy=False, seed=0, c
     Returns:
         (len(prompt_ids) + length,) int array: the prompt followed by the generated ids.
     """
-    ids = [int(i) for i in np.asarray(prompt_ids).ravel()]
+    ids = [int(i) for i in validation.token_ids(np.asarray(prompt_ids).ravel(), "prompt_ids")]
     if not ids:
-        raise ValueError("prompt_ids must contain at least one token")
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-        raise ValueError(f"length must be an integer >= 0, got {length!r}")
-    if context_length is not None and (not isinstance(context_length, (int, np.integer)) or context_length < 1):
-        raise ValueError(f"context_length must be a positive integer or None, got {context_length!r}")
+        validation.fail("prompt_ids", "at least one token id", prompt_ids)
+    length = validation.integer(length, "length", minimum=0)
+    context_length = validation.optional(
+        validation.integer, context_length, "context_length", minimum=1
+    )
     if not greedy:
-        apply_temperature(np.ones(2), temperature)  # validates the temperature early
-    rng = np.random.default_rng(seed)
-    predict = _predict_function(model)
-    for _ in range(length):
-        context = ids[-context_length:] if context_length else ids
-        last = predict(tf.constant([context], tf.int32)).numpy()[0, -1].astype(np.float64)
-        probabilities = np.exp(_log_softmax(last)) if from_logits else last / last.sum()
-        if greedy:
-            ids.append(int(np.argmax(probabilities)))
-        else:
-            probabilities = apply_temperature(probabilities, temperature)
-            ids.append(int(rng.choice(probabilities.size, p=probabilities)))
-    return np.asarray(ids)
+        temperature = _check_temperature(temperature)
+    if length == 0:
+        return np.asarray(ids)
+    step = LanguageModelStep(model, context_length, from_logits)
+    window = tf.constant([ids[:-1]], tf.int32, shape=(1, len(ids) - 1))
+    options = dict(start_id=ids[-1], end_id=None, max_length=length, eager=True)
+    if greedy:
+        result = decoding.greedy_decode(step, window, **options)
+    else:
+        result = decoding.sample_decode(step, window, temperature=temperature, seed=seed, **options)
+    return np.asarray(ids + [int(i) for i in result.tokens[0]])
 
 
 def generate_text(model, prompt, length, vocabulary, **kwargs):
     """`generate` for text: encode `prompt` with `vocabulary` (vocabulary[i] is the token of id
-    i, e.g. a string or list of characters), decode the result; keyword arguments go to `generate`."""
+    i, e.g. a string or list of characters), decode the result; keyword arguments go to
+    `generate`."""
     index = {token: i for i, token in enumerate(vocabulary)}
     missing = sorted({c for c in prompt if c not in index})
     if missing:
-        raise ValueError(f"prompt contains tokens not in the vocabulary: {missing}")
+        validation.fail(
+            "prompt", "text whose every token is in the vocabulary (these are not)", missing
+        )
     ids = generate(model, [index[c] for c in prompt], length, **kwargs)
     return "".join(vocabulary[i] for i in ids)
 
 
 def _predict_function(model):
-    """One traced function per model, accepting any (batch, time): no retracing per length."""
-    if model not in _PREDICT_FUNCTIONS:
-        reference = weakref.ref(model)  # the cache must not keep the model alive
-        _PREDICT_FUNCTIONS[model] = tf.function(
-            lambda ids: reference()(ids, training=False), input_signature=[tf.TensorSpec([None, None], tf.int32)],
-            reduce_retracing=True)
-    return _PREDICT_FUNCTIONS[model]
+    """One traced function per model, accepting any (batch, time): no retracing per length.
+    It reaches the model through a weak reference, so the cache does not keep the model alive."""
+    reference = weakref.ref(model)
+    return compiled(
+        model,
+        "predict",
+        lambda: lambda ids: reference()(ids, training=False),
+        input_signature=[tf.TensorSpec([None, None], tf.int32)],
+        reduce_retracing=True,
+    )
 
 
 def _log_softmax(logits):
@@ -158,18 +221,18 @@ def _log_softmax(logits):
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
+def _check_temperature(temperature):
+    if not validation.is_number(temperature) or not math.isfinite(temperature) or temperature <= 0:
+        validation.fail(
+            "temperature", "a finite number > 0 (greedy=True for the argmax)", temperature
+        )
+    return float(temperature)
+
+
 def _token_array(token_ids, vocabulary_size, name):
-    if isinstance(vocabulary_size, bool) or not isinstance(vocabulary_size, (int, np.integer)) or vocabulary_size < 1:
-        raise ValueError(f"vocabulary_size must be a positive integer, got {vocabulary_size!r}")
-    ids = np.asarray(token_ids)
-    if ids.size and (not np.issubdtype(ids.dtype, np.integer) or ids.min() < 0 or ids.max() >= vocabulary_size):
-        raise ValueError(f"{name} must be integer ids in [0, {vocabulary_size}), got {ids.dtype} values "
-                         f"in [{ids.min()}, {ids.max()}]")
-    return ids.astype(np.int64)
+    vocabulary_size = validation.integer(vocabulary_size, "vocabulary_size", minimum=1)
+    return validation.token_ids(token_ids, name, vocabulary_size=vocabulary_size).astype(np.int64)
 
 
 def _nonnegative(value):
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"mean_nll must be a finite number >= 0 (nats per token), got {value!r}")
-    return value
+    return validation.number(value, "mean_nll", minimum=0)

@@ -18,11 +18,15 @@ Sequence-level exact match lives beside the seq2seq model, as
 `course_utils.layers.seq2seq.exact_match_accuracy(y_true, y_pred)` on padded id arrays.
 
 Example:
-    corpus_bleu([["sieben", "und", "zwanzig", "tausend"]], [["sieben", "und", "zwanzig", "tausend"]])  # 100.0
-    corpus_bleu(["3 4 5 6 7"], ["3 4 5 6 8"])                                                      # 66.87
+    words = ["sieben", "und", "zwanzig", "tausend"]
+    corpus_bleu([words], [words])  # 100.0
+    corpus_bleu(["3 4 5 6 7"], ["3 4 5 6 8"])  # 66.87
 """
+
 import numpy as np
 import sacrebleu
+
+from course_utils.validation import integer, one_of
 
 __all__ = ["corpus_bleu", "join_tokens"]
 
@@ -39,19 +43,29 @@ def join_tokens(sequence, name="sequence"):
         tokens = [str(token) for token in np.asarray(sequence, dtype=object).reshape(-1)]
         bad = [token for token in tokens if not token or any(c.isspace() for c in token)]
         if bad:
-            raise ValueError(f"{name} has tokens that are empty or contain whitespace: {bad[:3]!r}; "
-                             "BLEU splits on whitespace, so a token must be one word")
+            raise ValueError(
+                f"{name} has tokens that are empty or contain whitespace: {bad[:3]!r}; "
+                "BLEU splits on whitespace, so a token must be one word"
+            )
         return " ".join(tokens)
-    raise TypeError(f"{name} must be a string or a list of tokens, got {type(sequence).__name__}: {sequence!r:.60}")
+    raise TypeError(
+        f"{name} must be a string or a list of tokens, got {type(sequence).__name__}: "
+        f"{sequence!r:.60}"
+    )
 
 
 def _as_corpus(hypotheses, references):
     if isinstance(hypotheses, str) or isinstance(references, str):
-        raise TypeError("hypotheses and references must be lists with one sequence per example, got a single string")
+        raise TypeError(
+            "hypotheses and references must be lists with one sequence per example, got a single "
+            "string"
+        )
     hypotheses, references = list(hypotheses), list(references)
     if len(hypotheses) != len(references):
-        raise ValueError(f"got {len(hypotheses)} hypotheses but {len(references)} references: "
-                         "expected one reference per hypothesis")
+        raise ValueError(
+            f"got {len(hypotheses)} hypotheses but {len(references)} references: "
+            "expected one reference per hypothesis"
+        )
     if not hypotheses:
         raise ValueError("need at least one hypothesis, got an empty list")
     return hypotheses, references
@@ -69,8 +83,12 @@ def corpus_bleu(hypotheses, references, smooth_method="exp", max_ngram_order=4):
     Returns:
         A float in [0, 100].
     """
+    one_of(smooth_method, "smooth_method", ("exp", "floor", "add-k", "none"))
+    max_ngram_order = integer(max_ngram_order, "max_ngram_order", minimum=1)
     hypotheses, references = _as_corpus(hypotheses, references)
     hypothesis_text = [join_tokens(h, "hypothesis") for h in hypotheses]
     reference_text = [join_tokens(r, "reference") for r in references]
-    bleu = sacrebleu.metrics.BLEU(tokenize="none", smooth_method=smooth_method, max_ngram_order=max_ngram_order)
+    bleu = sacrebleu.metrics.BLEU(
+        tokenize="none", smooth_method=smooth_method, max_ngram_order=max_ngram_order
+    )
     return float(bleu.corpus_score(hypothesis_text, [reference_text]).score)

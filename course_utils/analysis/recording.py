@@ -14,8 +14,11 @@ Example:
     gates = record_gates(layer, embedded)  # embedded: (batch, time, features)
     gates["forget"].shape                  # (batch, time, 16), a NumPy array
 """
+
 import numpy as np
 from keras import ops
+
+from course_utils.validation import shape
 
 __all__ = ["record_gates"]
 
@@ -55,10 +58,7 @@ def record_gates(rnn_layer_or_cell, inputs, initial_state=None, mask=None, train
     """
     cell, go_backwards = _unwrap(rnn_layer_or_cell)
     inputs = np.asarray(inputs)
-    if inputs.ndim != 3:
-        raise ValueError(
-            f"inputs must be a 3-D array (batch, time, features), got shape {inputs.shape}")
-    batch, time, features = inputs.shape
+    batch, time, features = shape(inputs.shape, "inputs", ("batch", "time", "features"))
     if time < 1:
         raise ValueError(f"inputs must have at least one time step, got shape {inputs.shape}")
     if not cell.built:
@@ -66,9 +66,7 @@ def record_gates(rnn_layer_or_cell, inputs, initial_state=None, mask=None, train
         cell.built = True
     if mask is not None:
         mask = np.asarray(mask).astype(bool)
-        if mask.shape != (batch, time):
-            raise ValueError(
-                f"mask must have shape (batch, time) = {(batch, time)}, got {mask.shape}")
+        shape(mask.shape, "mask", (batch, time))
     sequence = ops.convert_to_tensor(inputs, dtype=cell.compute_dtype)
 
     states = cell.get_initial_state(batch_size=batch)
@@ -79,7 +77,8 @@ def record_gates(rnn_layer_or_cell, inputs, initial_state=None, mask=None, train
         if received != expected:
             raise ValueError(
                 f"initial_state must be {len(expected)} array(s) of shapes {expected} for "
-                f"{type(cell).__name__}, got shapes {received}")
+                f"{type(cell).__name__}, got shapes {received}"
+            )
         states = [ops.convert_to_tensor(state, dtype=cell.compute_dtype) for state in given]
 
     uses_masks = training and hasattr(cell, "get_dropout_mask")
@@ -96,8 +95,10 @@ def record_gates(rnn_layer_or_cell, inputs, initial_state=None, mask=None, train
             if mask is not None:
                 keep = ops.convert_to_tensor(mask[:, t : t + 1])  # (batch, 1)
                 new_states = [ops.where(keep, new, old) for new, old in zip(new_states, states)]
-                gates = {name: np.where(mask[:, t : t + 1], ops.convert_to_numpy(value), np.nan)
-                         for name, value in gates.items()}
+                gates = {
+                    name: np.where(mask[:, t : t + 1], ops.convert_to_numpy(value), np.nan)
+                    for name, value in gates.items()
+                }
             for name, value in gates.items():
                 records.setdefault(name, [None] * time)[t] = ops.convert_to_numpy(value)
             states = list(new_states)

@@ -1,7 +1,11 @@
 """Shared machinery for exercise checks: results, messages and calling student code safely."""
+
+import math
 import threading
 
 import numpy as np
+
+from course_utils.validation import is_integer, is_number
 
 TIME_LIMIT_SECONDS = 10.0
 
@@ -43,7 +47,9 @@ def call_with_time_limit(function, *args, time_limit=TIME_LIMIT_SECONDS):
     background; the check itself returns after `time_limit` seconds with a clear message.
     """
     if not callable(function):
-        raise StudentCodeError(f"expected a function, got {type(function).__name__}: {function!r:.60}")
+        raise StudentCodeError(
+            f"expected a function, got {type(function).__name__}: {function!r:.60}"
+        )
     outcome = {}
 
     def target():
@@ -56,11 +62,31 @@ def call_with_time_limit(function, *args, time_limit=TIME_LIMIT_SECONDS):
     worker.start()
     worker.join(time_limit)
     if worker.is_alive():
-        raise StudentCodeError(f"your function did not return within {time_limit:g} s (an endless loop?)")
+        raise StudentCodeError(
+            f"your function did not return within {time_limit:g} s (an endless loop?)"
+        )
     if "error" in outcome:
         error = outcome["error"]
         raise StudentCodeError(f"your function raised {type(error).__name__}: {error}")
     return outcome["value"]
+
+
+def integer_answer(exercise, answer):
+    """None if `answer` is an integer (Python or NumPy, not a bool), else a failing CheckResult."""
+    if is_integer(answer):
+        return None
+    return report(
+        exercise, False, f"answer with an int, got {type(answer).__name__}: {answer!r:.40}"
+    )
+
+
+def number_answer(exercise, answer):
+    """`(float(answer), None)` for a finite number (not a bool), else `(None, a failing result)`."""
+    if not is_number(answer):
+        return None, report(exercise, False, f"answer with a number, got {type(answer).__name__}.")
+    if not math.isfinite(float(answer)):
+        return None, report(exercise, False, f"answer with a finite number, got {answer!r}.")
+    return float(answer), None
 
 
 def as_array(value, name="answer"):
@@ -68,14 +94,18 @@ def as_array(value, name="answer"):
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise StudentCodeError(f"{name} should be an array of numbers, got {type(value).__name__}") from error
+        raise StudentCodeError(
+            f"{name} should be an array of numbers, got {type(value).__name__}"
+        ) from error
     return array
 
 
 def run_student_function(exercise, fn, *args):
     """Call the student's function safely; return (value, None) or (None, failing CheckResult)."""
     if callable(fn) and str(getattr(fn, "__module__", "")).startswith("course_utils"):
-        return None, report(exercise, False, "pass the function you wrote, not one from course_utils.")
+        return None, report(
+            exercise, False, "pass the function you wrote, not one from course_utils."
+        )
     try:
         return call_with_time_limit(fn, *args, time_limit=TIME_LIMIT_SECONDS), None
     except StudentCodeError as error:
@@ -89,7 +119,9 @@ def student_array(exercise, value, shape, what="your function"):
     except StudentCodeError as error:
         return None, report(exercise, False, f"{what}: {error}")
     if array.shape != tuple(shape):
-        return None, report(exercise, False, f"{what} returned shape {array.shape}; expected {tuple(shape)}.")
+        return None, report(
+            exercise, False, f"{what} returned shape {array.shape}; expected {tuple(shape)}."
+        )
     if not np.all(np.isfinite(array)):
         return None, report(exercise, False, f"{what} returned NaN or inf values.")
     return array, None

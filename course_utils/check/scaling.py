@@ -1,13 +1,13 @@
 """Checks for notebook 15: training on several devices with tf.distribute.
 
-    check.replica_batch(answer)               # per-replica batch and optimizer steps per epoch
-    check.global_mean_loss(my_global_mean)    # combine per-replica loss sums into the batch mean
+check.replica_batch(answer)               # per-replica batch and optimizer steps per epoch
+check.global_mean_loss(my_global_mean)    # combine per-replica loss sums into the batch mean
 """
-import numbers
 
 import numpy as np
 
 from course_utils.check.core import report, run_student_function, student_array
+from course_utils.validation import is_integer
 
 __all__ = ["replica_batch", "global_mean_loss", "REPLICA_QUESTION"]
 
@@ -19,23 +19,43 @@ def replica_batch(answer):
     `REPLICA_QUESTION`: `train(..., batch_size=global_batch)` under MirroredStrategy with
     `replicas` devices on `examples` examples (the last partial batch is one more step)."""
     exercise = "replica_batch"
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2 or not all(
-            isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in answer):
-        return report(exercise, False, "answer with a pair of ints: (examples per replica, steps per epoch).")
-    batch, replicas, examples = (REPLICA_QUESTION[k] for k in ("global_batch", "replicas", "examples"))
+    if (
+        not isinstance(answer, (tuple, list))
+        or len(answer) != 2
+        or not all(map(is_integer, answer))
+    ):
+        return report(
+            exercise, False, "answer with a pair of ints: (examples per replica, steps per epoch)."
+        )
+    batch, replicas, examples = (
+        REPLICA_QUESTION[k] for k in ("global_batch", "replicas", "examples")
+    )
     per_replica, steps = answer
     expected_steps = -(-examples // batch)
     if (per_replica, steps) == (batch // replicas, expected_steps):
-        return report(exercise, True, "the global batch is split between the replicas; one step "
-                                      "still consumes a whole global batch.")
+        return report(
+            exercise,
+            True,
+            "the global batch is split between the replicas; one step "
+            "still consumes a whole global batch.",
+        )
     if per_replica != batch // replicas:
-        hint = ("batch_size is the global batch: MirroredStrategy splits it between the replicas."
-                if per_replica == batch else "the first number is off: how is one batch shared out?")
+        hint = (
+            "batch_size is the global batch: MirroredStrategy splits it between the replicas."
+            if per_replica == batch
+            else "the first number is off: how is one batch shared out?"
+        )
         return report(exercise, False, hint)
     if steps == examples // batch:
-        return report(exercise, False, "the last, partial batch is one more step (padded, not dropped).")
-    return report(exercise, False, "the second number is off: every step consumes one whole global "
-                                   "batch, whatever the number of replicas.")
+        return report(
+            exercise, False, "the last, partial batch is one more step (padded, not dropped)."
+        )
+    return report(
+        exercise,
+        False,
+        "the second number is off: every step consumes one whole global "
+        "batch, whatever the number of replicas.",
+    )
 
 
 def global_mean_loss(function):
@@ -49,7 +69,9 @@ def global_mean_loss(function):
         if replicas == 3:
             weight_sums[1] = 0.0  # a replica whose slice is all padding
         loss_sums = weight_sums * rng.uniform(0.5, 3.0, replicas)
-        value, failed = run_student_function(exercise, function, loss_sums.copy(), weight_sums.copy())
+        value, failed = run_student_function(
+            exercise, function, loss_sums.copy(), weight_sums.copy()
+        )
         if failed is None:
             value, failed = student_array(exercise, value, (), "your function (one number)")
         if failed is not None:
@@ -60,8 +82,15 @@ def global_mean_loss(function):
         with np.errstate(divide="ignore", invalid="ignore"):  # the replica with no real tokens
             mean_of_means = np.mean(loss_sums / weight_sums)
         if np.isclose(value, mean_of_means):
-            return report(exercise, False, "that averages the replicas' own means: a replica with more "
-                                           "real tokens must weigh more.")
-        return report(exercise, False, "not yet: the batch mean is the total loss over the total "
-                                       "number of real tokens.")
+            return report(
+                exercise,
+                False,
+                "that averages the replicas' own means: a replica with more "
+                "real tokens must weigh more.",
+            )
+        return report(
+            exercise,
+            False,
+            "not yet: the batch mean is the total loss over the total number of real tokens.",
+        )
     return report(exercise, True, "sum the losses, sum the weights, divide once: what train does.")

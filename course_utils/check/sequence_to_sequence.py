@@ -19,14 +19,16 @@ expected value.
     check.attention_score_count(answer, sequence_length=128, num_heads=4)         # notebook 14
     check.transformer_statements(answer)                                          # notebook 14
 """
+
 import numpy as np
 import math
-import numbers
 
-from course_utils.check import core
-from course_utils.check.core import StudentCodeError, as_array, report
+from course_utils.check.core import (
+    integer_answer,
+    number_answer,
+    report,
+)
 from course_utils.check.core import run_student_function as _run, student_array as _array
-from course_utils.check.core import report
 
 
 __all__ = [
@@ -54,7 +56,7 @@ START, END, PAD = 1, 2, 0
 
 EXPOSURE_BIAS_CHOICES = {
     "a": "At inference the decoder reads its own earlier predictions, which it never saw in "
-         "training, so one mistake can lead to more.",
+    "training, so one mistake can lead to more.",
     "b": "The encoder sees the padding tokens and forgets the input.",
     "c": "Teacher forcing makes the training loss larger than the test loss.",
     "d": "The decoder is biased towards the most frequent output token.",
@@ -88,16 +90,34 @@ def masked_mean(fn):
         expected = (losses * mask).sum() / mask.sum()
         if _close(result, expected):
             continue
-        hints = [(losses.mean(), "you averaged over every position, padding included: the classic bug."),
-                 ((losses * mask).sum() / mask.size, "the padded losses are zeroed, but you still divide "
-                                                      "by batch x time: divide by the number of real tokens."),
-                 (((losses * mask).sum(1) / mask.sum(1)).mean(), "you averaged per sequence first, which "
-                                                                  "weights the tokens of short sequences more."),
-                 ((losses * mask).sum(), "you summed; divide by the number of real tokens."),
-                 ((losses * mask).sum() / batch, "you divided by the batch size, not by the number of real tokens.")]
-        message = next((m for ref, m in hints if _close(result, ref)), "the value differs from the mean over real tokens.")
+        hints = [
+            (losses.mean(), "you averaged over every position, padding included: the classic bug."),
+            (
+                (losses * mask).sum() / mask.size,
+                "the padded losses are zeroed, but you still divide "
+                "by batch x time: divide by the number of real tokens.",
+            ),
+            (
+                ((losses * mask).sum(1) / mask.sum(1)).mean(),
+                "you averaged per sequence first, which "
+                "weights the tokens of short sequences more.",
+            ),
+            ((losses * mask).sum(), "you summed; divide by the number of real tokens."),
+            (
+                (losses * mask).sum() / batch,
+                "you divided by the batch size, not by the number of real tokens.",
+            ),
+        ]
+        message = next(
+            (m for ref, m in hints if _close(result, ref)),
+            "the value differs from the mean over real tokens.",
+        )
         return report("masked_mean", False, message)
-    return report("masked_mean", True, "padding changes nothing: sum over real tokens / number of real tokens.")
+    return report(
+        "masked_mean",
+        True,
+        "padding changes nothing: sum over real tokens / number of real tokens.",
+    )
 
 
 def teacher_forcing_arrays(fn):
@@ -106,17 +126,21 @@ def teacher_forcing_arrays(fn):
     to `width` columns."""
     rng = np.random.default_rng(1102)
     for count, width in ((3, 6), (5, 9), (1, 4)):
-        targets = [list(map(int, rng.integers(3, 12, size=rng.integers(1, width)))) for _ in range(count)]
+        targets = [
+            list(map(int, rng.integers(3, 12, size=rng.integers(1, width)))) for _ in range(count)
+        ]
         inputs_ref = np.zeros((count, width), dtype=np.int64)
         targets_ref = np.zeros((count, width), dtype=np.int64)
         for row, ids in enumerate(targets):
-            inputs_ref[row, :len(ids) + 1] = [START] + ids
-            targets_ref[row, :len(ids) + 1] = ids + [END]
+            inputs_ref[row, : len(ids) + 1] = [START] + ids
+            targets_ref[row, : len(ids) + 1] = ids + [END]
         value, failed = _run("teacher_forcing_arrays", fn, [list(t) for t in targets], width)
         if failed is not None:
             return failed
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            return report("teacher_forcing_arrays", False, "return a pair (decoder_inputs, decoder_targets).")
+            return report(
+                "teacher_forcing_arrays", False, "return a pair (decoder_inputs, decoder_targets)."
+            )
         arrays = []
         for name, part in zip(("decoder_inputs", "decoder_targets"), value):
             array, failed = _array("teacher_forcing_arrays", part, (count, width), what=name)
@@ -125,27 +149,51 @@ def teacher_forcing_arrays(fn):
             arrays.append(array)
         inputs, outputs = arrays
         if _close(inputs, targets_ref) and _close(outputs, inputs_ref):
-            return report("teacher_forcing_arrays", False, "the two arrays are swapped: the decoder "
-                                                           "*reads* <start> + y and must *predict* y + <end>.")
+            return report(
+                "teacher_forcing_arrays",
+                False,
+                "the two arrays are swapped: the decoder "
+                "*reads* <start> + y and must *predict* y + <end>.",
+            )
         if not _close(inputs, inputs_ref):
-            return report("teacher_forcing_arrays", False, "decoder_inputs should be <start> (id 1) followed "
-                                                           "by the target ids, then padding 0.")
+            return report(
+                "teacher_forcing_arrays",
+                False,
+                "decoder_inputs should be <start> (id 1) followed "
+                "by the target ids, then padding 0.",
+            )
         if not _close(outputs, targets_ref):
-            return report("teacher_forcing_arrays", False, "decoder_targets should be the target ids followed "
-                                                           "by <end> (id 2), then padding 0.")
-    return report("teacher_forcing_arrays", True, "the decoder reads y shifted right by one, starting with <start>.")
+            return report(
+                "teacher_forcing_arrays",
+                False,
+                "decoder_targets should be the target ids followed "
+                "by <end> (id 2), then padding 0.",
+            )
+    return report(
+        "teacher_forcing_arrays",
+        True,
+        "the decoder reads y shifted right by one, starting with <start>.",
+    )
 
 
 def exposure_bias(answer):
     """Letter of the statement in `EXPOSURE_BIAS_CHOICES` that describes exposure bias."""
     choice = str(answer).strip().lower().rstrip(")").lstrip("(")
     if choice not in EXPOSURE_BIAS_CHOICES:
-        return report("exposure_bias", False, f"answer with one of {sorted(EXPOSURE_BIAS_CHOICES)}, got {answer!r}")
+        return report(
+            "exposure_bias",
+            False,
+            f"answer with one of {sorted(EXPOSURE_BIAS_CHOICES)}, got {answer!r}",
+        )
     if choice == "a":
-        return report("exposure_bias", True, "training feeds true prefixes, inference feeds the model's own.")
-    hints = {"b": "padding is masked in the encoder; exposure bias is about what the *decoder* reads.",
-             "c": "it is about which inputs the decoder sees, not about the size of the loss.",
-             "d": "that is a bias of the output distribution, not the train/test mismatch of inputs."}
+        return report(
+            "exposure_bias", True, "training feeds true prefixes, inference feeds the model's own."
+        )
+    hints = {
+        "b": "padding is masked in the encoder; exposure bias is about what the *decoder* reads.",
+        "c": "it is about which inputs the decoder sees, not about the size of the loss.",
+        "d": "that is a bias of the output distribution, not the train/test mismatch of inputs.",
+    }
     return report("exposure_bias", False, hints[choice])
 
 
@@ -158,7 +206,7 @@ def masked_attention(fn):
     for steps, units in ((5, 3), (8, 4), (3, 2)):
         query, values = rng.normal(size=units), rng.normal(size=(steps, units))
         mask = np.ones(steps)
-        mask[rng.integers(1, steps):] = 0.0
+        mask[rng.integers(1, steps) :] = 0.0
         scores = values @ query
         exp = np.exp(scores - scores[mask > 0].max()) * mask
         weights_ref = exp / exp.sum()
@@ -183,44 +231,73 @@ def masked_attention(fn):
             elif _close(weights, scores * mask) or _close(weights, scores):
                 message = "these are raw scores: apply a softmax over the real positions."
             else:
-                message = "the weights differ from a softmax of values @ query over the real positions."
+                message = (
+                    "the weights differ from a softmax of values @ query over the real positions."
+                )
             return report("masked_attention", False, message)
         if not _close(context, weights_ref @ values):
-            return report("masked_attention", False, "the weights are right; the context is their weighted "
-                                                     "sum of the value rows, weights @ values.")
-    return report("masked_attention", True, "a softmax over real positions, then a weighted sum of the values.")
+            return report(
+                "masked_attention",
+                False,
+                "the weights are right; the context is their weighted "
+                "sum of the value rows, weights @ values.",
+            )
+    return report(
+        "masked_attention",
+        True,
+        "a softmax over real positions, then a weighted sum of the values.",
+    )
 
 
 def attention_parameters(answer):
     """Trainable parameters of `BahdanauAttention(units)` for the sizes in
     `ATTENTION_PARAMETERS_QUESTION` (query 64, values 48, units 16)."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer, float)):
-        return report("attention_parameters", False, f"answer with a number, got {type(answer).__name__}")
+    answer, failed = number_answer("attention_parameters", answer)
+    if failed:
+        return failed
     q, v, u = (ATTENTION_PARAMETERS_QUESTION[k] for k in ("query_size", "values_size", "units"))
     expected = q * u + v * u + u
-    hints = {q * u + v * u: "the score vector v (units entries) is missing.",
-             2 * q * u + u: "W_k maps the values (size 48), not the query, to the hidden layer.",
-             q * v: "that is Luong 'general' (one matrix W): Bahdanau has W_q, W_k and v.",
-             0: "that is Luong 'dot', which has no weights."}
+    hints = {
+        q * u + v * u: "the score vector v (units entries) is missing.",
+        2 * q * u + u: "W_k maps the values (size 48), not the query, to the hidden layer.",
+        q * v: "that is Luong 'general' (one matrix W): Bahdanau has W_q, W_k and v.",
+        0: "that is Luong 'dot', which has no weights.",
+    }
     if answer == expected:
         return report("attention_parameters", True, "W_q (64x16) + W_k (48x16) + v (16).")
-    return report("attention_parameters", False, hints.get(answer, "count W_q, W_k and the score vector v."))
+    return report(
+        "attention_parameters", False, hints.get(answer, "count W_q, W_k and the score vector v.")
+    )
 
 
 def alignment(answer):
     """A dict mapping each German token of `ALIGNMENT_QUESTION` to the English token it
     translates (use "-" for the hyphen)."""
     if not isinstance(answer, dict):
-        return report("alignment", False, f"answer with a dict German token -> English token, got {type(answer).__name__}")
-    expected = {"drei": "three", "hundert": "hundred", "zwei": "two", "und": "-", "vierzig": "forty"}
+        return report(
+            "alignment",
+            False,
+            f"answer with a dict German token -> English token, got {type(answer).__name__}",
+        )
+    expected = {
+        "drei": "three",
+        "hundert": "hundred",
+        "zwei": "two",
+        "und": "-",
+        "vierzig": "forty",
+    }
     missing = [token for token in expected if token not in answer]
     if missing:
         return report("alignment", False, f"these German tokens have no answer yet: {missing}")
     wrong = [token for token in expected if str(answer[token]).strip().lower() != expected[token]]
     if not wrong:
-        return report("alignment", True, "zwei looks back past 'forty' to 'two': the alignment crosses.")
+        return report(
+            "alignment", True, "zwei looks back past 'forty' to 'two': the alignment crosses."
+        )
     if set(wrong) >= {"zwei", "vierzig"} and answer.get("zwei") == "forty":
-        return report("alignment", False, "German says the units first: which English word is 'zwei'?")
+        return report(
+            "alignment", False, "German says the units first: which English word is 'zwei'?"
+        )
     return report("alignment", False, f"{len(wrong)} of {len(expected)} not right yet: {wrong}")
 
 
@@ -234,8 +311,10 @@ BEAM_SEARCH_STATEMENTS = {
 _BEAM_TRUE = {"A", "E"}
 _BEAM_HINTS = {
     "A": "a beam of one keeps only the single best extension at every step: what is that?",
-    "B": "beam search drops hypotheses for good; could the best output start with a dropped prefix?",
-    "C": "the beams of different widths keep different prefixes; nothing makes the wider one contain the narrower one.",
+    "B": "beam search drops hypotheses for good; could the best output start with a dropped "
+    "prefix?",
+    "C": "the beams of different widths keep different prefixes; nothing makes the wider one "
+    "contain the narrower one.",
     "D": "the model score measures what the model believes, BLEU what the reference says.",
     "E": "every extra token multiplies the probability by a number below 1.",
 }
@@ -244,54 +323,66 @@ TRANSFORMER_STATEMENTS = {
     "B": "Transformers can process all positions of a training sequence in parallel.",
     "C": "Transformers have fewer parameters than LSTMs.",
     "D": "Transformers solve the vanishing gradient problem by design.",
-    "E": "Deep Transformer stacks still need residual connections and layer normalisation to train well.",
+    "E": "Deep Transformer stacks still need residual connections and layer normalisation to train "
+    "well.",
 }
 _TRANSFORMER_TRUE = {"A", "B", "E"}
 _TRANSFORMER_HINTS = {
     "A": "what replaces the recurrence h_t = f(h_{t-1}, x_t) in an encoder layer?",
     "B": "does position t have to wait for the result of position t - 1?",
-    "C": "the parameter count depends on the sizes chosen, and large Transformers are far larger than typical LSTMs.",
-    "D": "attention shortens the path between positions to one step; what happens to gradients through many layers?",
+    "C": "the parameter count depends on the sizes chosen, and large Transformers are far larger "
+    "than typical LSTMs.",
+    "D": "attention shortens the path between positions to one step; what happens to gradients "
+    "through many layers?",
     "E": "look at what wraps each sub-layer of TransformerEncoderLayer.",
 }
 
 
-def _integer(exercise, answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        return report(exercise, False, f"answer with an int, got {type(answer).__name__}: {answer!r:.40}")
-    return None
-
-
 def _statements(exercise, answer, statements, true, hints):
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        return report(exercise, False, f"answer with a set of letters such as {{'A', 'C'}}, got {answer!r:.40}")
+        return report(
+            exercise,
+            False,
+            f"answer with a set of letters such as {{'A', 'C'}}, got {answer!r:.40}",
+        )
     chosen = {str(letter).strip().upper() for letter in answer}
     unknown = sorted(chosen - set(statements))
     if unknown:
-        return report(exercise, False, f"{unknown} are not statements; choose from {sorted(statements)}")
+        return report(
+            exercise, False, f"{unknown} are not statements; choose from {sorted(statements)}"
+        )
     if chosen == true:
         return report(exercise, True, "exactly the true statements.")
     wrong = sorted((chosen - true) | (true - chosen))
-    return report(exercise, False, f"{len(wrong)} statement(s) misjudged. Reconsider {wrong[0]}: {hints[wrong[0]]}")
+    return report(
+        exercise,
+        False,
+        f"{len(wrong)} statement(s) misjudged. Reconsider {wrong[0]}: {hints[wrong[0]]}",
+    )
 
 
 # -- notebook 13 -------------------------------------------------------------------------------
 def number_of_outputs(answer, vocabulary_size=4, max_length=3):
     """How many distinct outputs can a decoder produce (the end token is one of the vocabulary)?"""
     exercise = "number_of_outputs"
-    failure = _integer(exercise, answer)
+    failure = integer_answer(exercise, answer)
     if failure is not None:
         return failure
     others = vocabulary_size - 1
-    expected = sum(others ** n for n in range(max_length)) + others ** max_length
+    expected = sum(others**n for n in range(max_length)) + others**max_length
     if answer == expected:
-        return report(exercise, True, f"that is the space an exhaustive search must score for {max_length} steps.")
-    if answer == vocabulary_size ** max_length:
+        return report(
+            exercise,
+            True,
+            f"that is the space an exhaustive search must score for {max_length} steps.",
+        )
+    if answer == vocabulary_size**max_length:
         hint = "that counts every string of tokens, but nothing is generated after <end>."
-    elif answer == others ** max_length:
+    elif answer == others**max_length:
         hint = "those are only the outputs that never stop; outputs can also end early with <end>."
     elif answer < expected:
-        hint = "too few: count the outputs of each length 1..max_length (ending with <end>) and the cut ones."
+        hint = ("too few: count the outputs of each length 1..max_length (ending with <end>) and "
+                "the cut ones.")
     else:
         hint = "too many: after <end> the output stops, and <end> is the last token of an output."
     return report(exercise, False, hint)
@@ -300,26 +391,34 @@ def number_of_outputs(answer, vocabulary_size=4, max_length=3):
 def length_normalised_score(answer, token_log_probs=(-0.4, -1.2, -0.1, -0.3), length_penalty=0.6):
     """The score log p / length ** alpha of an output with the given token log-probabilities."""
     exercise = "length_normalised_score"
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return report(exercise, False, f"answer with a number, got {type(answer).__name__}: {answer!r:.40}")
+    answer, failed = number_answer(exercise, answer)
+    if failed:
+        return failed
     total, length = sum(token_log_probs), len(token_log_probs)
-    expected = total / length ** length_penalty
+    expected = total / length**length_penalty
     if math.isclose(answer, expected, rel_tol=1e-3, abs_tol=1e-4):
-        return report(exercise, True, "longer outputs are now penalised less for their extra tokens.")
+        return report(
+            exercise, True, "longer outputs are now penalised less for their extra tokens."
+        )
     if math.isclose(answer, total, rel_tol=1e-3):
         hint = "that is the raw log-probability; divide it by length ** length_penalty."
     elif math.isclose(answer, total / length, rel_tol=1e-3):
-        hint = "that is the mean per token (alpha = 1); use the given length_penalty as the exponent."
+        hint = (
+            "that is the mean per token (alpha = 1); use the given length_penalty as the exponent."
+        )
     elif answer > 0:
         hint = "a log-probability is negative, and so is its normalised score."
     else:
-        hint = "sum the token log-probabilities (the <end> token counts), then divide by length ** alpha."
+        hint = ("sum the token log-probabilities (the <end> token counts), then divide by "
+                "length ** alpha.")
     return report(exercise, False, hint)
 
 
 def beam_search_statements(answer):
     """Which statements in BEAM_SEARCH_STATEMENTS are true? Answer with a set of letters."""
-    return _statements("beam_search_statements", answer, BEAM_SEARCH_STATEMENTS, _BEAM_TRUE, _BEAM_HINTS)
+    return _statements(
+        "beam_search_statements", answer, BEAM_SEARCH_STATEMENTS, _BEAM_TRUE, _BEAM_HINTS
+    )
 
 
 # -- notebook 14 -------------------------------------------------------------------------------
@@ -327,19 +426,27 @@ def sequential_operations(answer, sequence_length=50):
     """Steps that must run one after another for one layer: {"rnn": ..., "self_attention": ...}."""
     exercise = "sequential_operations"
     if not isinstance(answer, dict) or set(answer) != {"rnn", "self_attention"}:
-        return report(exercise, False,
-                      f"answer with a dict with the keys 'rnn' and 'self_attention', got {answer!r:.60}")
+        return report(
+            exercise,
+            False,
+            f"answer with a dict with the keys 'rnn' and 'self_attention', got {answer!r:.60}",
+        )
     for key in ("rnn", "self_attention"):
-        failure = _integer(f"{exercise}[{key!r}]", answer[key])
+        failure = integer_answer(f"{exercise}[{key!r}]", answer[key])
         if failure is not None:
             return failure
     expected = {"rnn": sequence_length, "self_attention": 1}
     if answer == expected:
-        return report(exercise, True, "the recurrence is a chain; attention computes every position at once.")
+        return report(
+            exercise, True, "the recurrence is a chain; attention computes every position at once."
+        )
     if answer["rnn"] != expected["rnn"]:
-        hint = ("'rnn' is off by one: the first step h_1 already depends on the input x_1."
-                if abs(answer["rnn"] - sequence_length) == 1 else
-                f"'rnn' is off: h_t needs h_(t-1); how many h's are there for T = {sequence_length}?")
+        hint = (
+            "'rnn' is off by one: the first step h_1 already depends on the input x_1."
+            if abs(answer["rnn"] - sequence_length) == 1
+            else f"'rnn' is off: h_t needs h_(t-1); how many h's are there for T = "
+            f"{sequence_length}?"
+        )
     else:
         hint = "'self_attention' is off: does output j have to wait for output j - 1?"
     return report(exercise, False, hint)
@@ -348,13 +455,13 @@ def sequential_operations(answer, sequence_length=50):
 def attention_score_count(answer, sequence_length=128, num_heads=4):
     """Attention weights one self-attention layer computes for one sequence (all heads)."""
     exercise = "attention_score_count"
-    failure = _integer(exercise, answer)
+    failure = integer_answer(exercise, answer)
     if failure is not None:
         return failure
-    expected = num_heads * sequence_length ** 2
+    expected = num_heads * sequence_length**2
     if answer == expected:
         return report(exercise, True, "quadratic in T: doubling the length quadruples this work.")
-    if answer == sequence_length ** 2:
+    if answer == sequence_length**2:
         hint = "right for one head; every head computes its own weights."
     elif answer in (num_heads * sequence_length, sequence_length):
         hint = "every query position gets a weight for every key position, not just one."
@@ -365,5 +472,10 @@ def attention_score_count(answer, sequence_length=128, num_heads=4):
 
 def transformer_statements(answer):
     """Which statements in TRANSFORMER_STATEMENTS are true? Answer with a set of letters."""
-    return _statements("transformer_statements", answer, TRANSFORMER_STATEMENTS, _TRANSFORMER_TRUE,
-                       _TRANSFORMER_HINTS)
+    return _statements(
+        "transformer_statements",
+        answer,
+        TRANSFORMER_STATEMENTS,
+        _TRANSFORMER_TRUE,
+        _TRANSFORMER_HINTS,
+    )

@@ -1,5 +1,7 @@
 """Checks for notebook 00: finding your way around the course."""
-from course_utils.check.core import report
+
+from course_utils.check.core import integer_answer, report
+from course_utils.validation import is_integer
 
 __all__ = ["notebook_for_topic", "dense_parameter_count"]
 
@@ -11,20 +13,36 @@ def notebook_for_topic(topic, answer):
     key = str(topic).lower()
     if key not in _TOPIC_NOTEBOOK:
         raise ValueError(f"unknown topic {topic!r}; expected one of {sorted(_TOPIC_NOTEBOOK)}")
-    if isinstance(answer, bool) or not isinstance(answer, int):
-        return report("notebook_for_topic", False, f"answer with the notebook's number as an int, got {answer!r}")
+    if not is_integer(answer):
+        return report(
+            "notebook_for_topic",
+            False,
+            f"answer with the notebook's number as an int, got {answer!r}",
+        )
     if answer == _TOPIC_NOTEBOOK[key]:
         return report("notebook_for_topic", True, f"{topic} is taught in notebook {answer:02d}.")
-    return report("notebook_for_topic", False, f"notebook {answer:02d} is not the one; look at the syllabus map again.")
+    return report(
+        "notebook_for_topic",
+        False,
+        f"notebook {answer:02d} is not the one; look at the syllabus map again.",
+    )
 
 
 def dense_parameter_count(inputs, units, answer):
-    """Check the number of parameters of a Dense layer with `inputs` features and `units` outputs."""
-    if isinstance(answer, bool) or not isinstance(answer, int):
-        return report("dense_parameter_count", False, f"answer with an int, got {type(answer).__name__}")
+    """Check the number of parameters of a Dense layer with `inputs` features and `units`
+    outputs."""
+    failed = integer_answer("dense_parameter_count", answer)
+    if failed:
+        return failed
     expected = inputs * units + units
     if answer == expected:
         return report("dense_parameter_count", True, "weights and biases both counted.")
     if answer == inputs * units:
-        return report("dense_parameter_count", False, "you counted the weight matrix; what else does Dense learn?")
-    return report("dense_parameter_count", False, f"{answer} is off; a Dense layer has a kernel and a bias.")
+        return report(
+            "dense_parameter_count",
+            False,
+            "you counted the weight matrix; what else does Dense learn?",
+        )
+    return report(
+        "dense_parameter_count", False, f"{answer} is off; a Dense layer has a kernel and a bias."
+    )

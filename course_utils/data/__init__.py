@@ -39,20 +39,59 @@ One module per family, plus the vocabulary they all share:
     long_memory.py  adding problem, copy task, delayed recall (generated in memory)
     vocabulary.py   `Vocabulary`: tokens <-> ids, padding and the special tokens
 """
+
 from course_utils.data.common import CHECKSUMS, DATA_DIR_VARIABLE, SPLITS, data_root
-from course_utils.data.long_memory import (LongMemoryTask, make_adding_problem, make_copy_task,
-                                           make_delayed_recall)
+from course_utils.data.long_memory import (
+    LongMemoryTask,
+    make_adding_problem,
+    make_copy_task,
+    make_delayed_recall,
+)
 from course_utils.data.seq2seq import NUMBER_LANGUAGES, Seq2SeqData, load_dates, load_number_words
 from course_utils.data.tagging import TAG_NAMES, TaggingData, load_tagging
-from course_utils.data.text import (AgreementData, CharacterCorpus, character_windows,
-                                    load_agreement, load_python_docs, python_docs_text)
+from course_utils.data.text import (
+    AgreementData,
+    CharacterCorpus,
+    character_windows,
+    load_agreement,
+    load_python_docs,
+    python_docs_text,
+)
 from course_utils.data.vocabulary import Vocabulary
-from course_utils.data.treebank import (TREE_LABEL_NAMES, Tree, TreeData, load_trees,
-                                        parse_sexpression)
+from course_utils.data.treebank import (
+    TREE_LABEL_NAMES,
+    Tree,
+    TreeData,
+    load_trees,
+    parse_sexpression,
+)
 
-__all__ = ["AgreementData", "CHECKSUMS", "CharacterCorpus", "DATA_DIR_VARIABLE",
-           "LongMemoryTask", "NUMBER_LANGUAGES", "SPLITS", "Seq2SeqData", "TAG_NAMES",
-           "TREE_LABEL_NAMES", "TaggingData", "Tree", "TreeData", "Vocabulary", "character_windows",
-           "data_root", "load_agreement", "load_dates", "load_number_words", "load_python_docs",
-           "load_tagging", "load_trees", "make_adding_problem", "make_copy_task",
-           "make_delayed_recall", "parse_sexpression", "python_docs_text"]
+__all__ = [
+    "AgreementData",
+    "CHECKSUMS",
+    "CharacterCorpus",
+    "DATA_DIR_VARIABLE",
+    "LongMemoryTask",
+    "NUMBER_LANGUAGES",
+    "SPLITS",
+    "Seq2SeqData",
+    "TAG_NAMES",
+    "TREE_LABEL_NAMES",
+    "TaggingData",
+    "Tree",
+    "TreeData",
+    "Vocabulary",
+    "character_windows",
+    "data_root",
+    "load_agreement",
+    "load_dates",
+    "load_number_words",
+    "load_python_docs",
+    "load_tagging",
+    "load_trees",
+    "make_adding_problem",
+    "make_copy_task",
+    "make_delayed_recall",
+    "parse_sexpression",
+    "python_docs_text",
+]

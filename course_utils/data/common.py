@@ -1,4 +1,4 @@
-"""Shared by the data loaders: data folder, SHA-256 checksums, verified reading, argument checks.
+"""Shared by the data loaders: data folder, SHA-256 checksums, verified reading, split masks.
 
 Every data set file in `datasets/<name>/` is read through `read_verified`, which compares the
 file's SHA-256 with the value recorded here and raises a `ValueError` naming the file and the
@@ -8,14 +8,25 @@ purpose, run it and paste the checksum it prints into `CHECKSUMS`.
 The data folder is, in order of preference: the `data_dir` argument of a loader, the environment
 variable `COURSE_DATASETS_DIR`, or `datasets/` beside the `course_utils` package (the repository).
 """
+
 import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CHECKSUMS", "DATA_DIR_VARIABLE", "SPLITS", "check_positive_int", "check_split",
-           "data_root", "read_table", "read_verified", "sha256_hex", "split_mask"]
+from course_utils.validation import one_of
+
+__all__ = [
+    "CHECKSUMS",
+    "DATA_DIR_VARIABLE",
+    "SPLITS",
+    "data_root",
+    "read_table",
+    "read_verified",
+    "sha256_hex",
+    "split_mask",
+]
 
 DATA_DIR_VARIABLE = "COURSE_DATASETS_DIR"
 SPLITS = ("train", "test")
@@ -25,7 +36,8 @@ SPLITS = ("train", "test")
 CHECKSUMS = {
     "agreement/agreement.tsv": "7122e93e7bb6e377f39d604dc25a03d5c1f31c13e05a5b8abf82ac38c520f97a",
     "dates/dates.tsv": "00a9ba72a1ff8a95fa15cea9252ae378993e503110937997c260d2a777a2ae21",
-    "python_docs/python_docs.txt": "2a95af4ac93f5b719944030ce3769070ddf827d847cba42192afa8da989e5dc4",
+    "python_docs/python_docs.txt":
+        "2a95af4ac93f5b719944030ce3769070ddf827d847cba42192afa8da989e5dc4",
     "number_words/number_words.tsv":
         "fb113eccc443f7b33e44094e40023a58f823c00ab8046b5e35ae98a5ab8b1430",
     "tagging/tagging.tsv": "f28a7cdb057369e3981c54fc8d067628bdee21d98a670fc842d7945c45ea1ec3",
@@ -62,17 +74,23 @@ def read_verified(relative_path, data_dir=None):
     """
     path = data_root(data_dir) / relative_path
     name = relative_path.split("/")[0]
-    regenerate = (f"regenerate it with `python datasets/{name}/generate.py` from the repository "
-                  f"root (or restore it with `git checkout -- datasets/{relative_path}`)")
+    regenerate = (
+        f"regenerate it with `python datasets/{name}/generate.py` from the repository "
+        f"root (or restore it with `git checkout -- datasets/{relative_path}`)"
+    )
     if not path.is_file():
-        raise ValueError(f"data file {path} is missing; {regenerate}, or point data_dir / "
-                         f"${DATA_DIR_VARIABLE} at the folder that holds it")
+        raise ValueError(
+            f"data file {path} is missing; {regenerate}, or point data_dir / "
+            f"${DATA_DIR_VARIABLE} at the folder that holds it"
+        )
     data = path.read_bytes()
     actual, expected = sha256_hex(data), CHECKSUMS[relative_path]
     if actual != expected:
-        raise ValueError(f"data file {path} has SHA-256 {actual}, expected {expected}: the file "
-                         f"was changed or corrupted; {regenerate}. If you changed the generator on "
-                         f"purpose, record the new checksum in CHECKSUMS of {__name__}")
+        raise ValueError(
+            f"data file {path} has SHA-256 {actual}, expected {expected}: the file "
+            f"was changed or corrupted; {regenerate}. If you changed the generator on "
+            f"purpose, record the new checksum in CHECKSUMS of {__name__}"
+        )
     return data.decode("utf-8")
 
 
@@ -84,20 +102,6 @@ def read_table(relative_path, data_dir=None):
     return {name: list(values) for name, values in zip(header, columns)}
 
 
-def check_split(split):
-    """Return `split` if it is "train" or "test", else raise ValueError naming it."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}: expected one of {SPLITS}")
-    return split
-
-
 def split_mask(table, split):
     """Boolean array selecting the rows of `table` (from `read_table`) in `split`."""
-    return np.asarray(table["split"]) == check_split(split)
-
-
-def check_positive_int(name, value, minimum=1):
-    """Return `value` as int if it is an integer >= minimum, else raise ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return np.asarray(table["split"]) == one_of(split, "split", SPLITS)

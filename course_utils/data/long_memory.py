@@ -36,11 +36,12 @@ Example:
     task.inputs.shape, task.targets.shape, task.lags.shape   # (2048, 100, 9), (2048,), (2048,)
     task.chance                                    # 0.25 (4 classes, exactly balanced)
 """
+
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.data.common import check_positive_int
+from course_utils.validation import integer
 
 __all__ = ["LongMemoryTask", "make_adding_problem", "make_copy_task", "make_delayed_recall"]
 
@@ -85,8 +86,9 @@ def _one_hot(ids, depth):
     return np.eye(depth, dtype=np.float32)[ids]
 
 
-def make_delayed_recall(num_samples, length, seed=0, num_classes=4, num_distractors=4,
-                        variable_lag=True):
+def make_delayed_recall(
+    num_samples, length, seed=0, num_classes=4, num_distractors=4, variable_lag=True
+):
     """Report which of `num_classes` symbols was shown, after a delay full of distractors.
 
     Symbol ids: `0..num_classes-1` are the classes, the next `num_distractors` ids are the
@@ -108,10 +110,10 @@ def make_delayed_recall(num_samples, length, seed=0, num_classes=4, num_distract
         one-hot float32, targets (num_samples,) int32 exactly balanced over the classes (counts
         differ by at most one) and lags (num_samples,) int32.
     """
-    num_samples = check_positive_int("num_samples", num_samples, 1)
-    length = check_positive_int("length", length, 2)
-    num_classes = check_positive_int("num_classes", num_classes, 2)
-    num_distractors = check_positive_int("num_distractors", num_distractors, 1)
+    num_samples = integer(num_samples, "num_samples", minimum=1)
+    length = integer(length, "length", minimum=2)
+    num_classes = integer(num_classes, "num_classes", minimum=2)
+    num_distractors = integer(num_distractors, "num_distractors", minimum=1)
     rng = np.random.default_rng(seed)
     targets = _balanced_labels(rng, num_samples, num_classes)
     symbols = num_classes + rng.integers(0, num_distractors, size=(num_samples, length))
@@ -120,11 +122,12 @@ def make_delayed_recall(num_samples, length, seed=0, num_classes=4, num_distract
     else:
         positions = np.zeros(num_samples, dtype=np.int64)
     symbols[np.arange(num_samples), positions] = targets
-    symbols[:, -1] = num_classes + num_distractors                       # the query marker
-    inputs = _one_hot(symbols, num_classes + num_distractors + 1)       # (n, T, features)
+    symbols[:, -1] = num_classes + num_distractors  # the query marker
+    inputs = _one_hot(symbols, num_classes + num_distractors + 1)  # (n, T, features)
     lags = (length - 1 - positions).astype(np.int32)
-    return LongMemoryTask(inputs, targets, 1.0 / num_classes, "accuracy", num_classes,
-                          "delayed_recall", length, lags)
+    return LongMemoryTask(
+        inputs, targets, 1.0 / num_classes, "accuracy", num_classes, "delayed_recall", length, lags
+    )
 
 
 def make_adding_problem(num_samples, length, seed=0):
@@ -144,8 +147,8 @@ def make_adding_problem(num_samples, length, seed=0):
         `LongMemoryTask` with inputs (num_samples, length, 2) float32, targets (num_samples,)
         float32 in [0, 2), chance = 1/6: the mean squared error of always predicting 1.0.
     """
-    num_samples = check_positive_int("num_samples", num_samples, 1)
-    length = check_positive_int("length", length, 2)
+    num_samples = integer(num_samples, "num_samples", minimum=1)
+    length = integer(length, "length", minimum=2)
     rng = np.random.default_rng(seed)
     values = rng.random((num_samples, length), dtype=np.float32)
     half = length // 2
@@ -156,7 +159,7 @@ def make_adding_problem(num_samples, length, seed=0):
     markers[rows, first] = 1.0
     markers[rows, second] = 1.0
     targets = (values[rows, first] + values[rows, second]).astype(np.float32)
-    inputs = np.stack([values, markers], axis=-1)                      # (n, T, 2)
+    inputs = np.stack([values, markers], axis=-1)  # (n, T, 2)
     lags = (length - 1 - first).astype(np.int32)
     return LongMemoryTask(inputs, targets, 1.0 / 6.0, "mse", None, "adding_problem", length, lags)
 
@@ -182,16 +185,17 @@ def make_copy_task(num_samples, length, seed=0, num_symbols=8, copy_length=5):
         `LongMemoryTask` with inputs (num_samples, length, num_symbols + 2) one-hot float32 and
         targets (num_samples, copy_length) int32.
     """
-    num_samples = check_positive_int("num_samples", num_samples, 1)
-    copy_length = check_positive_int("copy_length", copy_length, 1)
-    num_symbols = check_positive_int("num_symbols", num_symbols, 2)
-    length = check_positive_int("length", length, 2 * copy_length + 1)
+    num_samples = integer(num_samples, "num_samples", minimum=1)
+    copy_length = integer(copy_length, "copy_length", minimum=1)
+    num_symbols = integer(num_symbols, "num_symbols", minimum=2)
+    length = integer(length, "length", minimum=2 * copy_length + 1)
     rng = np.random.default_rng(seed)
     targets = rng.integers(0, num_symbols, size=(num_samples, copy_length)).astype(np.int32)
-    ids = np.full((num_samples, length), num_symbols, dtype=np.int64)   # blanks
+    ids = np.full((num_samples, length), num_symbols, dtype=np.int64)  # blanks
     ids[:, :copy_length] = targets
-    ids[:, length - copy_length - 1] = num_symbols + 1                  # the delimiter
-    inputs = _one_hot(ids, num_symbols + 2)                             # (n, T, features)
+    ids[:, length - copy_length - 1] = num_symbols + 1  # the delimiter
+    inputs = _one_hot(ids, num_symbols + 2)  # (n, T, features)
     lags = np.full(num_samples, length - copy_length, dtype=np.int32)
-    return LongMemoryTask(inputs, targets, 1.0 / num_symbols, "accuracy", num_symbols,
-                          "copy_task", length, lags)
+    return LongMemoryTask(
+        inputs, targets, 1.0 / num_symbols, "accuracy", num_symbols, "copy_task", length, lags
+    )

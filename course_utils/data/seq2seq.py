@@ -16,12 +16,14 @@ Example:
     data.source_vocabulary.decode_text(data.encoder_inputs[300], separator=" ")
     data.input_lengths[:3]                                   # real source tokens per example
 """
+
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.data.common import check_split, read_table, split_mask
+from course_utils.data.common import SPLITS, read_table, split_mask
 from course_utils.data.vocabulary import Vocabulary
+from course_utils.validation import one_of
 
 __all__ = ["NUMBER_LANGUAGES", "Seq2SeqData", "load_dates", "load_number_words"]
 
@@ -87,17 +89,24 @@ def _build(sources, targets, rows, source_kind, target_kind, groups):
     chosen_targets = [target_tokens[i] for i in rows]
     return Seq2SeqData(
         encoder_inputs=source_vocabulary.encode_batch(chosen_sources, max_length=source_width),
-        decoder_inputs=target_vocabulary.encode_batch(chosen_targets, max_length=target_width,
-                                                      add_start=True),
-        decoder_targets=target_vocabulary.encode_batch(chosen_targets, max_length=target_width,
-                                                       add_end=True),
+        decoder_inputs=target_vocabulary.encode_batch(
+            chosen_targets, max_length=target_width, add_start=True
+        ),
+        decoder_targets=target_vocabulary.encode_batch(
+            chosen_targets, max_length=target_width, add_end=True
+        ),
         input_lengths=np.array([len(tokens) for tokens in chosen_sources], dtype=np.int32),
         target_lengths=np.array([len(tokens) + 1 for tokens in chosen_targets], dtype=np.int32),
-        source_vocabulary=source_vocabulary, target_vocabulary=target_vocabulary,
-        sources=[sources[i] for i in rows], targets=[targets[i] for i in rows],
-        source_tokens=chosen_sources, target_tokens=chosen_targets,
-        groups=[groups[i] for i in rows], source_separator=_SEPARATORS[source_kind],
-        target_separator=_SEPARATORS[target_kind])
+        source_vocabulary=source_vocabulary,
+        target_vocabulary=target_vocabulary,
+        sources=[sources[i] for i in rows],
+        targets=[targets[i] for i in rows],
+        source_tokens=chosen_sources,
+        target_tokens=chosen_targets,
+        groups=[groups[i] for i in rows],
+        source_separator=_SEPARATORS[source_kind],
+        target_separator=_SEPARATORS[target_kind],
+    )
 
 
 def load_number_words(source="english", target="digits", split="train", data_dir=None):
@@ -115,13 +124,14 @@ def load_number_words(source="english", target="digits", split="train", data_dir
     Returns:
         `Seq2SeqData`; `groups` is the number of digits of each number ("1".."6").
     """
-    for name, value in (("source", source), ("target", target)):
-        if value not in NUMBER_LANGUAGES:
-            raise ValueError(f"unknown {name} {value!r}: expected one of {NUMBER_LANGUAGES}")
+    one_of(source, "source", NUMBER_LANGUAGES)
+    one_of(target, "target", NUMBER_LANGUAGES)
     if source == target:
-        raise ValueError(f"source and target are both {source!r}: choose two different ones "
-                         f"of {NUMBER_LANGUAGES}")
-    check_split(split)
+        raise ValueError(
+            f"source and target are both {source!r}: choose two different ones "
+            f"of {NUMBER_LANGUAGES}"
+        )
+    one_of(split, "split", SPLITS)
     table = read_table("number_words/number_words.tsv", data_dir)
     rows = np.flatnonzero(split_mask(table, split))
     groups = [str(len(digits)) for digits in table["digits"]]
@@ -141,7 +151,7 @@ def load_dates(split="train", data_dir=None):
     Returns:
         `Seq2SeqData`; `groups` is the format name of each example, e.g. "month_d_y".
     """
-    check_split(split)
+    one_of(split, "split", SPLITS)
     table = read_table("dates/dates.tsv", data_dir)
     rows = np.flatnonzero(split_mask(table, split))
     return _build(table["source"], table["target"], rows, "dates", "dates", table["format"])

@@ -12,16 +12,18 @@ Example:
     data.tag_names                           # ('M', 'E', 'Q')
     data.left_to_right_bound                 # 0.6253 (train split)
 """
+
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.data.common import check_split, read_table, split_mask
+from course_utils.data.common import SPLITS, read_table, split_mask
 from course_utils.data.vocabulary import Vocabulary
+from course_utils.validation import one_of
 
 __all__ = ["TAG_NAMES", "TaggingData", "load_tagging"]
 
-TAG_NAMES = ("M", "E", "Q")          # marker, word before "!", word before "?"
+TAG_NAMES = ("M", "E", "Q")  # marker, word before "!", word before "?"
 
 
 @dataclass
@@ -58,16 +60,23 @@ def load_tagging(split="train", data_dir=None):
     Returns:
         `TaggingData`.
     """
-    check_split(split)
+    one_of(split, "split", SPLITS)
     table = read_table("tagging/tagging.tsv", data_dir)
     vocabulary = Vocabulary.from_sequences(table["tokens"])
     rows = np.flatnonzero(split_mask(table, split))
     texts = [table["tokens"][i] for i in rows]
-    tags = np.array([[TAG_NAMES.index(tag) for tag in table["tags"][i]] for i in rows],
-                    dtype=np.int32)
+    tags = np.array(
+        [[TAG_NAMES.index(tag) for tag in table["tags"][i]] for i in rows], dtype=np.int32
+    )
     markers = np.mean(tags == 0)
     counts = np.bincount(tags.ravel(), minlength=len(TAG_NAMES))
-    bound = float(markers + 0.5 * (1 - markers))        # markers known, words a coin flip
-    return TaggingData(tokens=vocabulary.encode_batch(texts), tags=tags, vocabulary=vocabulary,
-                       tag_names=TAG_NAMES, left_to_right_bound=bound,
-                       majority_accuracy=float(counts.max() / counts.sum()), texts=texts)
+    bound = float(markers + 0.5 * (1 - markers))  # markers known, words a coin flip
+    return TaggingData(
+        tokens=vocabulary.encode_batch(texts),
+        tags=tags,
+        vocabulary=vocabulary,
+        tag_names=TAG_NAMES,
+        left_to_right_bound=bound,
+        majority_accuracy=float(counts.max() / counts.sum()),
+        texts=texts,
+    )

@@ -17,16 +17,23 @@ Example:
     corpus.inputs.shape, corpus.targets.shape      # (499, 100), (499, 100) int32
     len(corpus.vocabulary)                         # 104 (<pad> + 103 characters)
 """
+
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.data.common import (check_positive_int, check_split, read_table, read_verified,
-                                      split_mask)
+from course_utils.data.common import SPLITS, read_table, read_verified, split_mask
 from course_utils.data.vocabulary import Vocabulary
+from course_utils.validation import fraction, integer, one_of, optional
 
-__all__ = ["AgreementData", "CharacterCorpus", "character_windows", "load_agreement",
-           "load_python_docs", "python_docs_text"]
+__all__ = [
+    "AgreementData",
+    "CharacterCorpus",
+    "character_windows",
+    "load_agreement",
+    "load_python_docs",
+    "python_docs_text",
+]
 
 AGREEMENT_LABELS = ("he", "she", "they")
 
@@ -93,15 +100,17 @@ def character_windows(text, vocabulary, sequence_length, step=None):
         (inputs, targets): int32 arrays (num_windows, sequence_length); window i covers
         `text[i*step : i*step + sequence_length]` and its targets are one character further on.
     """
-    sequence_length = check_positive_int("sequence_length", sequence_length)
-    step = sequence_length if step is None else check_positive_int("step", step)
+    sequence_length = integer(sequence_length, "sequence_length", minimum=1)
+    step = optional(integer, step, "step", minimum=1) or sequence_length
     ids = vocabulary.encode(text)
     if len(ids) < sequence_length + 1:
-        raise ValueError(f"text of {len(ids)} characters is too short for sequence_length="
-                         f"{sequence_length} (needs at least {sequence_length + 1})")
+        raise ValueError(
+            f"text of {len(ids)} characters is too short for sequence_length="
+            f"{sequence_length} (needs at least {sequence_length + 1})"
+        )
     starts = np.arange(0, len(ids) - sequence_length, step)
     offsets = np.arange(sequence_length)
-    inputs = ids[starts[:, None] + offsets]                    # (windows, sequence_length)
+    inputs = ids[starts[:, None] + offsets]  # (windows, sequence_length)
     targets = ids[starts[:, None] + offsets + 1]
     return inputs, targets
 
@@ -111,14 +120,14 @@ def python_docs_text(data_dir=None):
     return read_verified("python_docs/python_docs.txt", data_dir)
 
 
-def _check_fraction(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
-    return float(value)
-
-
-def load_python_docs(sequence_length=100, max_characters=None, split="train", step=None,
-                     test_fraction=0.1, data_dir=None):
+def load_python_docs(
+    sequence_length=100,
+    max_characters=None,
+    split="train",
+    step=None,
+    test_fraction=0.1,
+    data_dir=None,
+):
     """Real English prose for a character-level language model: CPython's reference topics.
 
     Args:
@@ -128,16 +137,16 @@ def load_python_docs(sequence_length=100, max_characters=None, split="train", st
         split: "train" (the first 90 % of the text) or "test" (the last 10 %).
         step: characters between window starts (default `sequence_length`, no overlap).
         test_fraction: share of the text, taken from the end, that forms the test split.
-        data_dir: folder holding `python_docs/python_docs.txt` (default: the repository's datasets/).
+        data_dir: folder holding `python_docs/python_docs.txt` (default: the repository's
+        datasets/).
 
     Returns:
         `CharacterCorpus`; its vocabulary holds every character of the whole text (both splits),
         so the train and test corpora share ids.
     """
-    check_split(split)
-    if max_characters is not None:
-        max_characters = check_positive_int("max_characters", max_characters, 2)
-    test_fraction = _check_fraction("test_fraction", test_fraction)
+    one_of(split, "split", SPLITS)
+    max_characters = optional(integer, max_characters, "max_characters", minimum=2)
+    test_fraction = fraction(test_fraction, "test_fraction")
     text = python_docs_text(data_dir)
     vocabulary = Vocabulary.from_sequences([text])
     boundary = int(round(len(text) * (1 - test_fraction)))
@@ -159,7 +168,7 @@ def load_agreement(split="train", sequence_length=100, step=None, data_dir=None)
     Returns:
         `AgreementData`; the character vocabulary covers both splits.
     """
-    check_split(split)
+    one_of(split, "split", SPLITS)
     table = read_table("agreement/agreement.tsv", data_dir)
     vocabulary = Vocabulary.from_sequences(table["story"] + ["\n"])
     rows = np.flatnonzero(split_mask(table, split))
@@ -167,14 +176,21 @@ def load_agreement(split="train", sequence_length=100, step=None, data_dir=None)
     text = "\n".join(stories) + "\n"
     inputs, targets = character_windows(text, vocabulary, sequence_length, step)
     starts = np.array([int(table["pronoun_start"][i]) for i in rows], dtype=np.int32)
-    widest = max(int(start) for start in table["pronoun_start"])       # same width for both splits
-    prefixes = vocabulary.encode_batch([story[:start] for story, start in zip(stories, starts)],
-                                       max_length=widest, padding="pre")
+    widest = max(int(start) for start in table["pronoun_start"])  # same width for both splits
+    prefixes = vocabulary.encode_batch(
+        [story[:start] for story, start in zip(stories, starts)], max_length=widest, padding="pre"
+    )
     return AgreementData(
-        text=text, vocabulary=vocabulary, inputs=inputs, targets=targets, stories=stories,
+        text=text,
+        vocabulary=vocabulary,
+        inputs=inputs,
+        targets=targets,
+        stories=stories,
         labels=np.array([AGREEMENT_LABELS.index(table["label"][i]) for i in rows], np.int32),
         label_names=AGREEMENT_LABELS,
         distances=np.array([int(table["distance"][i]) for i in rows], dtype=np.int32),
         shifted=np.array([table["shifted"][i] == "1" for i in rows]),
-        pronoun_starts=starts, prefixes=prefixes,
-        candidates=[tuple(table["candidates"][i].split("|")) for i in rows])
+        pronoun_starts=starts,
+        prefixes=prefixes,
+        candidates=[tuple(table["candidates"][i].split("|")) for i in rows],
+    )

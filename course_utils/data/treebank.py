@@ -7,7 +7,8 @@ left child's label, otherwise the right child's label wins. The same words brack
 can get opposite labels, so the structure decides: the best guess from the words alone is right
 about 81 % of the time (see datasets/trees/README.md), a model that follows the tree can be exact.
 
-Tree format (the contract with `course_utils.layers.trees`): every tree is a `Tree` of three arrays over
+Tree format (the contract with `course_utils.layers.trees`): every tree is a `Tree` of three arrays
+over
 its `num_nodes` nodes, ordered children before parents (post-order), root last:
 
     children  int32 (num_nodes, 2)  indices of the left and right child; -1, -1 for a leaf
@@ -23,16 +24,24 @@ Example:
     tree.children.shape, tree.tokens.shape, tree.labels.shape    # (n, 2), (n,), (n,)
     data.root_labels.shape, data.sequences.shape                 # (4000,), (4000, 10)
 """
+
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from course_utils.data.common import check_split, read_table, split_mask
+from course_utils.data.common import SPLITS, read_table, split_mask
 from course_utils.data.vocabulary import Vocabulary
+from course_utils.validation import one_of
 
-__all__ = ["TREE_LABEL_NAMES", "WORDS_ONLY_ACCURACY", "Tree", "TreeData", "load_trees",
-           "parse_sexpression"]
+__all__ = [
+    "TREE_LABEL_NAMES",
+    "WORDS_ONLY_ACCURACY",
+    "Tree",
+    "TreeData",
+    "load_trees",
+    "parse_sexpression",
+]
 
 TREE_LABEL_NAMES = ("negative", "neutral", "positive")
 # Accuracy of the most probable root label given only the words in order (no brackets), per
@@ -114,8 +123,10 @@ def _parse(sexpression):
             if node["word"] is not None and node["children"]:
                 raise ValueError(f"node with both a word and children in tree {sexpression!r}")
             if node["word"] is None and len(node["children"]) != 2:
-                raise ValueError(f"internal node with {len(node['children'])} children in tree "
-                                 f"{sexpression!r}: binary trees need 2")
+                raise ValueError(
+                    f"internal node with {len(node['children'])} children in tree "
+                    f"{sexpression!r}: binary trees need 2"
+                )
             left, right = node["children"] or (-1, -1)
             nodes.append((left, right, node["word"], node["label"]))
             if stack:
@@ -143,8 +154,10 @@ def parse_sexpression(sexpression, vocabulary):
 
 def _to_tree(nodes, vocabulary):
     children = np.array([(left, right) for left, right, _, _ in nodes], dtype=np.int32)
-    tokens = np.array([-1 if word is None else vocabulary.token_to_id(word)
-                       for _, _, word, _ in nodes], dtype=np.int32)
+    tokens = np.array(
+        [-1 if word is None else vocabulary.token_to_id(word) for _, _, word, _ in nodes],
+        dtype=np.int32,
+    )
     labels = np.array([label for _, _, _, label in nodes], dtype=np.int32)
     return Tree(children, tokens, labels)
 
@@ -171,7 +184,7 @@ def load_trees(split="train", data_dir=None):
         `TreeData`; widths of `sequences` and `bracketed` and the vocabulary are the same for
         both splits.
     """
-    check_split(split)
+    one_of(split, "split", SPLITS)
     table = read_table("trees/trees.tsv", data_dir)
     parsed = [_parse(sexpression) for sexpression in table["tree"]]
     words = [[word for _, _, word, _ in nodes if word is not None] for nodes in parsed]
@@ -182,12 +195,17 @@ def load_trees(split="train", data_dir=None):
     return TreeData(
         trees=trees,
         root_labels=np.array([tree.labels[-1] for tree in trees], dtype=np.int32),
-        sequences=vocabulary.encode_batch([words[i] for i in rows],
-                                          max_length=max(map(len, words))),
+        sequences=vocabulary.encode_batch(
+            [words[i] for i in rows], max_length=max(map(len, words))
+        ),
         sequence_lengths=np.array([len(words[i]) for i in rows], dtype=np.int32),
-        bracketed=vocabulary.encode_batch([bracketed[i] for i in rows],
-                                          max_length=max(map(len, bracketed))),
+        bracketed=vocabulary.encode_batch(
+            [bracketed[i] for i in rows], max_length=max(map(len, bracketed))
+        ),
         bracketed_lengths=np.array([len(bracketed[i]) for i in rows], dtype=np.int32),
-        vocabulary=vocabulary, label_names=TREE_LABEL_NAMES,
-        sexpressions=[table["tree"][i] for i in rows], words=[words[i] for i in rows],
-        words_only_accuracy=WORDS_ONLY_ACCURACY[split])
+        vocabulary=vocabulary,
+        label_names=TREE_LABEL_NAMES,
+        sexpressions=[table["tree"][i] for i in rows],
+        words=[words[i] for i in rows],
+        words_only_accuracy=WORDS_ONLY_ACCURACY[split],
+    )

@@ -13,7 +13,11 @@ Example:
     vocabulary.encode_batch(["ab", "c"])               # [[3, 4], [5, 0]]  (2, 2) int32
     vocabulary.decode_text([1, 5, 3, 4, 2, 0])         # 'cab' (stops at <end>)
 """
+
 import numpy as np
+
+from course_utils import validation
+from course_utils.validation import fail, integer, one_of, optional, token_ids
 
 __all__ = ["Vocabulary"]
 
@@ -44,8 +48,10 @@ class Vocabulary:
         for token in tokens:
             if token in self._ids:
                 kind = "a reserved token" if token in reserved else "repeated"
-                raise ValueError(f"token {token!r} is {kind}; Vocabulary needs distinct tokens "
-                                 f"other than {reserved}")
+                raise ValueError(
+                    f"token {token!r} is {kind}; Vocabulary needs distinct tokens "
+                    f"other than {reserved}"
+                )
             self._ids[token] = len(self._tokens)
             self._tokens.append(token)
         self.start_end = bool(start_end)
@@ -111,20 +117,16 @@ class Vocabulary:
         if index is None:
             if self.unknown:
                 return self._ids[self.UNKNOWN]
-            raise ValueError(f"token {token!r} is not in the vocabulary ({len(self)} tokens, "
-                             f"no {self.UNKNOWN!r}); build it from data that contains {token!r} "
-                             f"or use unknown=True")
+            raise ValueError(
+                f"token {token!r} is not in the vocabulary ({len(self)} tokens, "
+                f"no {self.UNKNOWN!r}); build it from data that contains {token!r} "
+                f"or use unknown=True"
+            )
         return index
 
     def id_to_token(self, index):
         """Token with id `index`; ValueError naming the id if it is out of range."""
-        if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"token id must be an integer, got {index!r} "
-                            f"({type(index).__name__})")
-        if not 0 <= index < len(self._tokens):
-            raise ValueError(f"token id {int(index)} is out of range: this vocabulary has ids "
-                             f"0..{len(self._tokens) - 1}")
-        return self._tokens[index]
+        return self._tokens[integer(index, "index", minimum=0, maximum=len(self._tokens) - 1)]
 
     # -- sequences ------------------------------------------------------------------------
     def encode(self, tokens, add_start=False, add_end=False):
@@ -157,12 +159,11 @@ class Vocabulary:
         Returns:
             list of tokens.
         """
-        array = np.asarray(ids)
+        array = validation.array(ids, "ids")
         if array.ndim != 1:
-            raise ValueError(f"decode expects a 1-D sequence of ids, got shape {array.shape}; "
-                             f"use decode_batch for a batch")
-        if array.size and not np.issubdtype(array.dtype, np.integer):
-            raise TypeError(f"token ids must be integers, got dtype {array.dtype}")
+            fail("ids", "a 1-D sequence of ids (decode_batch decodes a batch)", array)
+        if array.size:  # integer ids (whole floats refused too), each within the vocabulary
+            array = token_ids(validation.array(array, "ids", dtype_kind="i"), "ids", len(self))
         tokens = []
         for index in array.tolist():
             token = self.id_to_token(index)
@@ -190,38 +191,38 @@ class Vocabulary:
         Returns:
             int32 array of shape (len(sequences), max_length).
         """
-        if padding not in ("post", "pre"):
-            raise ValueError(f"padding must be 'post' or 'pre', got {padding!r}")
+        one_of(padding, "padding", ("post", "pre"))
+        max_length = optional(integer, max_length, "max_length", minimum=1)
         sequences = [np.asarray(sequence, dtype=np.int32).reshape(-1) for sequence in sequences]
         longest = max((len(sequence) for sequence in sequences), default=0)
         if max_length is None:
             max_length = longest
-        elif isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) \
-                or max_length < 1:
-            raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
         elif longest > max_length:
             raise ValueError(f"a sequence has {longest} tokens, more than max_length={max_length}")
         batch = np.zeros((len(sequences), max_length), dtype=np.int32)
         for row, sequence in enumerate(sequences):
             if len(sequence):
                 if padding == "post":
-                    batch[row, :len(sequence)] = sequence
+                    batch[row, : len(sequence)] = sequence
                 else:
-                    batch[row, max_length - len(sequence):] = sequence
+                    batch[row, max_length - len(sequence) :] = sequence
         return batch
 
-    def encode_batch(self, sequences, max_length=None, add_start=False, add_end=False,
-                     padding="post"):
+    def encode_batch(
+        self, sequences, max_length=None, add_start=False, add_end=False, padding="post"
+    ):
         """`encode` every sequence and `pad` them into one (batch, max_length) int32 array."""
-        return self.pad([self.encode(sequence, add_start, add_end) for sequence in sequences],
-                        max_length=max_length, padding=padding)
+        return self.pad(
+            [self.encode(sequence, add_start, add_end) for sequence in sequences],
+            max_length=max_length,
+            padding=padding,
+        )
 
     def decode_batch(self, ids, separator=None, strip=True):
         """Decode a (batch, time) id array row by row: token lists, or strings if `separator`."""
-        array = np.asarray(ids)
+        array = validation.array(ids, "ids")
         if array.ndim != 2:
-            raise ValueError(f"decode_batch expects a 2-D (batch, time) array, got shape "
-                             f"{array.shape}")
+            fail("ids", "a 2-D (batch, time) array of ids", array)
         if separator is None:
             return [self.decode(row, strip=strip) for row in array]
         return [self.decode_text(row, separator=separator, strip=strip) for row in array]

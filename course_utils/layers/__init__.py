@@ -15,18 +15,34 @@
 Layers use `keras.ops` only: no `tf.function`, no `GradientTape` (the engine in `training/` does
 the compiling and the differentiating).
 """
+
 from course_utils.layers.attention import BahdanauAttention, LuongAttention  # noqa: F401
 from course_utils.layers.bidirectional import Bidirectional, reverse_padded_sequences  # noqa: F401
 from course_utils.layers.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: F401
-from course_utils.layers.deep import (DeepTransitionCell, LayerNormLSTMCell,  # noqa: F401
-                                      LayerNormSimpleRNNCell, RNNStack)
+from course_utils.layers.deep import (
+    DeepTransitionCell,
+    LayerNormLSTMCell,  # noqa: F401
+    LayerNormSimpleRNNCell,
+    RNNStack,
+)
 from course_utils.layers.memory import LeakyRNNCell, SkipRNNCell  # noqa: F401
 from course_utils.layers.memory_networks import EchoStateNetwork, HopfieldNetwork  # noqa: F401
 from course_utils.layers.seq2seq import Decoder, Encoder, Seq2Seq  # noqa: F401
-from course_utils.layers.seq2seq_targets import (MaskedSequenceLoss, add_start_end,  # noqa: F401
-                                                 exact_match_accuracy, masked_sequence_loss,
-                                                 padding_mask, sampling_probability,
-                                                 sequence_matches)
+from course_utils.layers.seq2seq_targets import (
+    MaskedSequenceLoss,
+    add_start_end,  # noqa: F401
+    exact_match_accuracy,
+    masked_sequence_loss,
+    padding_mask,
+    sampling_probability,
+    sequence_matches,
+)
 from course_utils.layers.transformer import PositionalEncoding, TransformerEncoderLayer  # noqa: F401
-from course_utils.layers.trees import (TreeLSTM, TreeRNN, batch_trees,  # noqa: F401
-                                       compose_recursively, node_depths, validate_tree)
+from course_utils.layers.trees import (
+    TreeLSTM,
+    TreeRNN,
+    batch_trees,  # noqa: F401
+    compose_recursively,
+    node_depths,
+    validate_tree,
+)

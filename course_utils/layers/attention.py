@@ -23,39 +23,35 @@ References: Bahdanau, Cho & Bengio (2015), "Neural machine translation by jointl
 align and translate"; Luong, Pham & Manning (2015), "Effective approaches to attention-based
 neural machine translation".
 """
+
 import keras
 from keras import ops
+
+from course_utils.validation import fail, integer, one_of, shape
 
 _MASKED_SCORE = -1e9  # added to padded positions before the softmax; exp() underflows to 0
 
 
-def _check_shapes(layer, query_shape, values_shape):
-    """Validate ranks and feature sizes early, naming the bad values."""
-    query_shape, values_shape = tuple(query_shape), tuple(values_shape)
-    if len(query_shape) not in (2, 3):
-        raise ValueError(
-            f"{layer.name}: query must have rank 2 (batch, units) or 3 (batch, T_query, units), "
-            f"got shape {query_shape}")
-    if len(values_shape) != 3:
-        raise ValueError(
-            f"{layer.name}: values must have rank 3 (batch, T_in, units), got shape {values_shape}")
-    if query_shape[-1] is None or values_shape[-1] is None:
-        raise ValueError(
-            f"{layer.name}: the feature sizes must be known, got query {query_shape} and "
-            f"values {values_shape}")
-    return query_shape, values_shape
+def _query_and_values_shapes(query_shape, values_shape):
+    """The two shapes as tuples, if they are one step or a sequence of queries and a sequence of
+    values, each with a known feature size."""
+    query_layouts = [("batch", "units_q"), ("batch", "T_query", "units_q")]
+    return (
+        shape(query_shape, "query", query_layouts, known=("units_q",)),
+        shape(values_shape, "values", ("batch", "T_in", "units_v"), known=("units_v",)),
+    )
 
 
 def _check_mask(layer, mask, values):
-    """Raise ValueError unless `mask` is (batch, T_in) like `values[..., 0]`."""
+    """Raise ValueError unless `mask` is (batch, T_in) like `values[..., 0]`. (`layer` is unused;
+    the call stays as notebook 12 shows it.)"""
     expected = tuple(values.shape[:2])
     got = tuple(mask.shape)
     compatible = len(got) == 2 and all(
-        a is None or b is None or a == b for a, b in zip(got, expected))
+        a is None or b is None or a == b for a, b in zip(got, expected)
+    )
     if not compatible:
-        raise ValueError(
-            f"{layer.name}: mask must have shape (batch, T_in) = {expected} like the values, "
-            f"got shape {got}")
+        fail("mask", f"of shape (batch, T_in) = {expected} like the values", got)
 
 
 class _Attention(keras.layers.Layer):
@@ -89,8 +85,10 @@ class _Attention(keras.layers.Layer):
         query_shape, values_shape = tuple(query_shape), tuple(values_shape)
         if len(query_shape) == 2:
             return (query_shape[0], values_shape[-1]), (query_shape[0], values_shape[1])
-        return ((query_shape[0], query_shape[1], values_shape[-1]),
-                (query_shape[0], query_shape[1], values_shape[1]))
+        return (
+            (query_shape[0], query_shape[1], values_shape[-1]),
+            (query_shape[0], query_shape[1], values_shape[1]),
+        )
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -121,18 +119,19 @@ class BahdanauAttention(_Attention):
 
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
-        self.units = units
+        self.units = integer(units, "units", minimum=1)
 
     def build(self, query_shape, values_shape):
-        query_shape, values_shape = _check_shapes(self, query_shape, values_shape)
+        query_shape, values_shape = _query_and_values_shapes(query_shape, values_shape)
         self.query_kernel = self.add_weight(
-            name="query_kernel", shape=(query_shape[-1], self.units), initializer="glorot_uniform")
+            name="query_kernel", shape=(query_shape[-1], self.units), initializer="glorot_uniform"
+        )
         self.key_kernel = self.add_weight(
-            name="key_kernel", shape=(values_shape[-1], self.units), initializer="glorot_uniform")
+            name="key_kernel", shape=(values_shape[-1], self.units), initializer="glorot_uniform"
+        )
         self.score_vector = self.add_weight(
-            name="score_vector", shape=(self.units,), initializer="glorot_uniform")
+            name="score_vector", shape=(self.units,), initializer="glorot_uniform"
+        )
 
     def _scores(self, query, values):
         projected_query = ops.matmul(query, self.query_kernel)  # (batch, T_query, units)
@@ -173,20 +172,21 @@ class LuongAttention(_Attention):
 
     def __init__(self, score="general", **kwargs):
         super().__init__(**kwargs)
-        if score not in self.SCORES:
-            raise ValueError(f"score must be one of {self.SCORES}, got {score!r}")
-        self.score = score
+        self.score = one_of(score, "score", self.SCORES)
 
     def build(self, query_shape, values_shape):
-        query_shape, values_shape = _check_shapes(self, query_shape, values_shape)
+        query_shape, values_shape = _query_and_values_shapes(query_shape, values_shape)
         if self.score == "dot" and query_shape[-1] != values_shape[-1]:
             raise ValueError(
                 f"{self.name}: score='dot' needs query and values of the same size, got query "
-                f"size {query_shape[-1]} and values size {values_shape[-1]} (use score='general')")
+                f"size {query_shape[-1]} and values size {values_shape[-1]} (use score='general')"
+            )
         if self.score == "general":
             self.kernel = self.add_weight(
-                name="kernel", shape=(query_shape[-1], values_shape[-1]),
-                initializer="glorot_uniform")
+                name="kernel",
+                shape=(query_shape[-1], values_shape[-1]),
+                initializer="glorot_uniform",
+            )
 
     def _scores(self, query, values):
         if self.score == "general":

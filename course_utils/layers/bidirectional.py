@@ -17,10 +17,13 @@ reversing only the real steps of each sequence.
 Reference: Schuster & Paliwal, "Bidirectional recurrent neural networks", IEEE Trans. Signal
 Processing 45(11), 1997.
 """
+
 import copy
 
 import keras
 from keras import ops
+
+from course_utils.validation import one_of, shape
 
 __all__ = ["Bidirectional", "MERGE_MODES", "reverse_padded_sequences"]
 
@@ -104,20 +107,28 @@ class Bidirectional(keras.layers.Layer):
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         if not isinstance(layer, keras.layers.Layer):
-            raise TypeError(f"layer must be a Keras recurrent layer instance, got {type(layer).__name__}: "
-                            f"{layer!r:.80}")
+            raise TypeError(
+                f"layer must be a Keras recurrent layer instance, got {type(layer).__name__}: "
+                f"{layer!r:.80}"
+            )
         for attribute in ("return_sequences", "return_state"):
             if not hasattr(layer, attribute):
-                raise ValueError(f"layer {layer.name!r} ({type(layer).__name__}) has no `{attribute}` attribute; "
-                                 "expected a recurrent layer such as keras.layers.RNN(cell) or keras.layers.LSTM")
-        if merge_mode not in MERGE_MODES:
-            raise ValueError(f"merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
+                raise ValueError(
+                    f"layer {layer.name!r} ({type(layer).__name__}) has no `{attribute}` "
+                    "attribute; expected a recurrent layer such as keras.layers.RNN(cell) or "
+                    "keras.layers.LSTM"
+                )
+        one_of(merge_mode, "merge_mode", MERGE_MODES)
         if getattr(layer, "stateful", False):
-            raise ValueError(f"layer {layer.name!r} is stateful; Bidirectional needs the whole sequence at once, "
-                             "so stateful=False is expected")
+            raise ValueError(
+                f"layer {layer.name!r} is stateful; Bidirectional needs the whole sequence at "
+                "once, so stateful=False is expected"
+            )
         if getattr(layer, "go_backwards", False):
-            raise ValueError(f"layer {layer.name!r} has go_backwards=True; pass the forward layer, the wrapper "
-                             "reverses the sequence for the backward copy itself")
+            raise ValueError(
+                f"layer {layer.name!r} has go_backwards=True; pass the forward layer, the wrapper "
+                "reverses the sequence for the backward copy itself"
+            )
         super().__init__(**kwargs)
         base_name = layer.name.removeprefix("forward_")
         self.forward_layer = _clone_layer(layer, f"forward_{base_name}")
@@ -125,15 +136,22 @@ class Bidirectional(keras.layers.Layer):
             self.backward_layer = _clone_layer(layer, f"backward_{base_name}")
         else:
             if not isinstance(backward_layer, keras.layers.Layer):
-                raise TypeError(f"backward_layer must be a Keras layer instance, got {type(backward_layer).__name__}")
+                raise TypeError(
+                    f"backward_layer must be a Keras layer instance, got "
+                    f"{type(backward_layer).__name__}"
+                )
             for attribute in ("return_sequences", "return_state"):
                 mine, theirs = getattr(layer, attribute), getattr(backward_layer, attribute, None)
                 if mine != theirs:
-                    raise ValueError(f"backward_layer.{attribute}={theirs!r} but layer.{attribute}={mine!r}; "
-                                     "expected the same value")
+                    raise ValueError(
+                        f"backward_layer.{attribute}={theirs!r} but layer.{attribute}={mine!r}; "
+                        "expected the same value"
+                    )
             if getattr(backward_layer, "go_backwards", False):
-                raise ValueError("backward_layer has go_backwards=True; expected False, the wrapper reverses "
-                                 "the sequence itself")
+                raise ValueError(
+                    "backward_layer has go_backwards=True; expected False, the wrapper reverses "
+                    "the sequence itself"
+                )
             self.backward_layer = backward_layer
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
@@ -145,8 +163,7 @@ class Bidirectional(keras.layers.Layer):
         self.supports_masking = True
 
     def build(self, sequences_shape, initial_state_shape=None):
-        if len(sequences_shape) != 3:
-            raise ValueError(f"Bidirectional expects inputs of shape (batch, time, features), got {sequences_shape}")
+        sequences_shape = shape(sequences_shape, "inputs", ("batch", "time", "features"))
         for direction in (self.forward_layer, self.backward_layer):
             if not direction.built:
                 direction.build(sequences_shape)
@@ -158,9 +175,12 @@ class Bidirectional(keras.layers.Layer):
             forward_state, backward_state = list(initial_state[:half]), list(initial_state[half:])
         reversed_sequences = ops.flip(sequences, axis=1)  # x_T, ..., x_1
         reversed_mask = None if mask is None else ops.flip(mask, axis=1)
-        forward = self.forward_layer(sequences, initial_state=forward_state, mask=mask, training=training)
-        backward = self.backward_layer(reversed_sequences, initial_state=backward_state, mask=reversed_mask,
-                                       training=training)
+        forward = self.forward_layer(
+            sequences, initial_state=forward_state, mask=mask, training=training
+        )
+        backward = self.backward_layer(
+            reversed_sequences, initial_state=backward_state, mask=reversed_mask, training=training
+        )
         states = ()
         if self.return_state:
             states = tuple(forward[1:]) + tuple(backward[1:])
@@ -209,11 +229,13 @@ class Bidirectional(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({
-            "layer": keras.layers.serialize(self.forward_layer),
-            "backward_layer": keras.layers.serialize(self.backward_layer),
-            "merge_mode": self.merge_mode,
-        })
+        config.update(
+            {
+                "layer": keras.layers.serialize(self.forward_layer),
+                "backward_layer": keras.layers.serialize(self.backward_layer),
+                "merge_mode": self.merge_mode,
+            }
+        )
         return config
 
     @classmethod
@@ -221,5 +243,7 @@ class Bidirectional(keras.layers.Layer):
         config = copy.deepcopy(config)
         config["layer"] = keras.layers.deserialize(config["layer"], custom_objects=custom_objects)
         if config.get("backward_layer") is not None:
-            config["backward_layer"] = keras.layers.deserialize(config["backward_layer"], custom_objects=custom_objects)
+            config["backward_layer"] = keras.layers.deserialize(
+                config["backward_layer"], custom_objects=custom_objects
+            )
         return cls(**config)

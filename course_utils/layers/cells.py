@@ -15,30 +15,16 @@ Example:
     rnn = keras.layers.RNN(LSTMCell(64), return_sequences=True)
     outputs = rnn(np.zeros((32, 50, 8), "float32"))  # (32, 50, 64)
 """
-import numbers
 
 import keras
 from keras import ops
 
 # `keras.layers.RNN` draws one dropout mask per sequence (and clears it afterwards) only for cells
 # that are instances of this small mixin; it holds mask caching only, no cell maths.
-from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+from course_utils.keras_private import DropoutRNNCell
+from course_utils.validation import integer, number, optional, rate
 
 __all__ = ["RecurrentCell", "SimpleRNNCell", "LSTMCell", "GRUCell"]
-
-
-def check_positive_integer(value, name):
-    """Return `value` as an int, or raise ValueError quoting it if it is not an integer >= 1."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def check_rate(value, name):
-    """Return a dropout rate as a float, or raise ValueError if it is not a number in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
-        raise ValueError(f"`{name}` must be a number in [0, 1), got {value!r}")
-    return float(value)
 
 
 def get_activation(identifier, name):
@@ -76,17 +62,30 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
 
     gate_count = 1
 
-    def __init__(self, units, activation="tanh", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
-        units = check_positive_integer(units, "units")
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        units = integer(units, "units", minimum=1)
         activation = get_activation(activation, "activation")
-        dropout = check_rate(dropout, "dropout")
-        recurrent_dropout = check_rate(recurrent_dropout, "recurrent_dropout")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise ValueError(f"`seed` must be an integer or None, got {seed!r}")
+        dropout = rate(dropout, "dropout")
+        recurrent_dropout = rate(recurrent_dropout, "recurrent_dropout")
+        seed = optional(integer, seed, "seed")
         super().__init__(**kwargs)
         self.units = units
         self.activation = activation
@@ -102,7 +101,7 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         self.bias_constraint = keras.constraints.get(bias_constraint)
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
-        self.seed = None if seed is None else int(seed)
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.state_size = units
         self.output_size = units
@@ -125,18 +124,28 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         super().build(input_shape)
         width = self.gate_count * self.units
         self.kernel = self.add_weight(
-            shape=(int(input_shape[-1]), width), name="kernel",
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
+            shape=(int(input_shape[-1]), width),
+            name="kernel",
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         self.recurrent_kernel = self.add_weight(
-            shape=(self.units, width), name="recurrent_kernel",
-            initializer=self.recurrent_initializer, regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint)
+            shape=(self.units, width),
+            name="recurrent_kernel",
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=self.bias_shape(), name="bias", initializer=self.make_bias_initializer(),
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+                shape=self.bias_shape(),
+                name="bias",
+                initializer=self.make_bias_initializer(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
 
     # ----- one step --------------------------------------------------------------------------
     def prepare(self, inputs, previous_hidden, training):
@@ -219,7 +228,9 @@ class SimpleRNNCell(RecurrentCell):
         pre_activation = ops.matmul(inputs, self.kernel)
         if self.use_bias:
             pre_activation = pre_activation + self.bias
-        hidden = self.activation(pre_activation + ops.matmul(recurrent_input, self.recurrent_kernel))
+        hidden = self.activation(
+            pre_activation + ops.matmul(recurrent_input, self.recurrent_kernel)
+        )
         return hidden, [hidden], {"hidden": hidden}
 
 
@@ -258,21 +269,23 @@ class LSTMCell(RecurrentCell):
 
     gate_count = 4
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
-                 unit_forget_bias=True, forget_gate_override=None, **kwargs):
-        if forget_gate_override is not None and (
-                isinstance(forget_gate_override, bool)
-                or not isinstance(forget_gate_override, numbers.Real)
-                or not 0.0 <= forget_gate_override <= 1.0):
-            raise ValueError(
-                f"`forget_gate_override` must be None or a number in [0, 1], "
-                f"got {forget_gate_override!r}")
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        unit_forget_bias=True,
+        forget_gate_override=None,
+        **kwargs,
+    ):
+        forget_gate_override = optional(
+            number, forget_gate_override, "forget_gate_override", 0.0, 1.0
+        )
         recurrent_activation = get_activation(recurrent_activation, "recurrent_activation")
         super().__init__(units, activation=activation, **kwargs)
         self.recurrent_activation = recurrent_activation
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.forget_gate_override = (
-            None if forget_gate_override is None else float(forget_gate_override))
+        self.forget_gate_override = forget_gate_override
         self.state_size = [self.units, self.units]
 
     def make_bias_initializer(self):
@@ -281,11 +294,13 @@ class LSTMCell(RecurrentCell):
 
         def bias_initializer(shape, dtype=None):  # (4*units,): zeros except 1 for the forget gate
             units = self.units
-            return ops.concatenate([
-                self.bias_initializer((units,), dtype=dtype),
-                ops.ones((units,), dtype=dtype),
-                self.bias_initializer((2 * units,), dtype=dtype),
-            ])
+            return ops.concatenate(
+                [
+                    self.bias_initializer((units,), dtype=dtype),
+                    ops.ones((units,), dtype=dtype),
+                    self.bias_initializer((2 * units,), dtype=dtype),
+                ]
+            )
 
         return bias_initializer
 
@@ -305,15 +320,23 @@ class LSTMCell(RecurrentCell):
         output_gate = self.recurrent_activation(z_output)
         cell = forget_gate * previous_cell + input_gate * candidate
         hidden = output_gate * self.activation(cell)
-        gates = {"input": input_gate, "forget": forget_gate, "candidate": candidate,
-                 "output": output_gate, "cell": cell, "hidden": hidden}
+        gates = {
+            "input": input_gate,
+            "forget": forget_gate,
+            "candidate": candidate,
+            "output": output_gate,
+            "cell": cell,
+            "hidden": hidden,
+        }
         return hidden, [hidden, cell], gates
 
     def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
-                "unit_forget_bias": self.unit_forget_bias,
-                "forget_gate_override": self.forget_gate_override}
+        return {
+            **super().get_config(),
+            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
+            "unit_forget_bias": self.unit_forget_bias,
+            "forget_gate_override": self.forget_gate_override,
+        }
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -352,8 +375,9 @@ class GRUCell(RecurrentCell):
 
     gate_count = 3
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
-                 reset_after=True, **kwargs):
+    def __init__(
+        self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs
+    ):
         recurrent_activation = get_activation(recurrent_activation, "recurrent_activation")
         super().__init__(units, activation=activation, **kwargs)
         self.recurrent_activation = recurrent_activation
@@ -383,13 +407,17 @@ class GRUCell(RecurrentCell):
             h_update, h_reset = ops.split(recurrent_part, 2, axis=-1)
             update = self.recurrent_activation(x_update + h_update)
             reset = self.recurrent_activation(x_reset + h_reset)
-            candidate = self.activation(x_candidate + ops.matmul(
-                reset * recurrent_input, self.recurrent_kernel[:, 2 * units:]))
+            candidate = self.activation(
+                x_candidate
+                + ops.matmul(reset * recurrent_input, self.recurrent_kernel[:, 2 * units :])
+            )
         hidden = update * previous + (1.0 - update) * candidate
         gates = {"update": update, "reset": reset, "candidate": candidate, "hidden": hidden}
         return hidden, [hidden], gates
 
     def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
-                "reset_after": self.reset_after}
+        return {
+            **super().get_config(),
+            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
+            "reset_after": self.reset_after,
+        }

@@ -19,26 +19,28 @@ Example:
     stack = RNNStack(keras.layers.GRUCell(32), num_layers=4, residual=True)
     y = stack(np.zeros((8, 20, 5), "float32"))  # (8, 20, 32)
 """
-import copy
-import numbers
+
+import json
 
 import keras
 from keras import ops
 
-__all__ = ["RNNStack", "ResidualStackedCells", "DeepTransitionCell", "LayerNormSimpleRNNCell", "LayerNormLSTMCell"]
+from course_utils.layers.cells import get_activation
+from course_utils.validation import flag, integer, number, optional, shape
+
+__all__ = [
+    "RNNStack",
+    "ResidualStackedCells",
+    "DeepTransitionCell",
+    "LayerNormSimpleRNNCell",
+    "LayerNormLSTMCell",
+]
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _activation(identifier, name):
-    try:
-        return keras.activations.get(identifier)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"unknown `{name}` {identifier!r}: expected a Keras activation name such as 'tanh'") from error
+def plain_copy(config):
+    """A deep copy of a layer config as plain dicts and lists. Keras wraps a config kept on a layer
+    in a tracked dict, and `copy.deepcopy` of that copies (and pickles) the whole layer."""
+    return json.loads(json.dumps(config))
 
 
 def _output_width(cell):
@@ -69,7 +71,9 @@ class ResidualStackedCells(keras.layers.StackedRNNCells):
         new_states = []
         for index, (cell, cell_states) in enumerate(zip(self.cells, states)):
             nested = isinstance(cell_states, (list, tuple))
-            outputs, cell_states = cell(inputs, list(cell_states) if nested else [cell_states], training=training)
+            outputs, cell_states = cell(
+                inputs, list(cell_states) if nested else [cell_states], training=training
+            )
             inputs = inputs + outputs if (self.residual and index > 0) else outputs
             new_states.append(list(cell_states) if nested else cell_states[0])
         return inputs, new_states
@@ -118,19 +122,29 @@ class RNNStack(keras.layers.Layer):
         if isinstance(cell, dict):
             cell = keras.layers.deserialize(cell)
         if not isinstance(cell, keras.layers.Layer) or not hasattr(cell, "state_size"):
-            raise TypeError(f"cell must be a recurrent cell instance with a `state_size`, got {cell!r:.80}")
-        if not isinstance(residual, bool) or not isinstance(return_sequences, bool):
-            raise ValueError(f"residual and return_sequences must be booleans, got {residual!r}, {return_sequences!r}")
+            raise TypeError(
+                f"cell must be a recurrent cell instance with a `state_size`, got {cell!r:.80}"
+            )
+        residual = flag(residual, "residual")
+        return_sequences = flag(return_sequences, "return_sequences")
         super().__init__(**kwargs)
-        self.cell_config = keras.layers.serialize(cell)  # the template, kept as config (never built)
-        self.num_layers = _positive_int(num_layers, "num_layers")
+        self.cell_config = keras.layers.serialize(
+            cell
+        )  # the template, kept as config (never built)
+        self.num_layers = integer(num_layers, "num_layers", minimum=1)
         self.residual = residual
         self.return_sequences = return_sequences
         self.units = _output_width(cell)
         self.supports_masking = True
-        cells = [keras.layers.deserialize(copy.deepcopy(self.cell_config)) for _ in range(self.num_layers)]
-        self.rnn = keras.layers.RNN(ResidualStackedCells(cells, residual=residual),
-                                    return_sequences=return_sequences, name="stack")
+        cells = [
+            keras.layers.deserialize(plain_copy(self.cell_config))
+            for _ in range(self.num_layers)
+        ]
+        self.rnn = keras.layers.RNN(
+            ResidualStackedCells(cells, residual=residual),
+            return_sequences=return_sequences,
+            name="stack",
+        )
 
     @property
     def cells(self):
@@ -138,9 +152,7 @@ class RNNStack(keras.layers.Layer):
         return self.rnn.cell.cells
 
     def build(self, sequences_shape):
-        if len(sequences_shape) != 3:
-            raise ValueError(f"RNNStack expects inputs of shape (batch, time, features), got {sequences_shape}")
-        self.rnn.build(tuple(sequences_shape))
+        self.rnn.build(shape(sequences_shape, "inputs", ("batch", "time", "features")))
 
     def call(self, sequences, mask=None, training=None):
         return self.rnn(sequences, mask=mask, training=training)
@@ -155,8 +167,14 @@ class RNNStack(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"cell": copy.deepcopy(self.cell_config), "num_layers": self.num_layers,
-                       "residual": self.residual, "return_sequences": self.return_sequences})
+        config.update(
+            {
+                "cell": plain_copy(self.cell_config),
+                "num_layers": self.num_layers,
+                "residual": self.residual,
+                "return_sequences": self.return_sequences,
+            }
+        )
         return config
 
 
@@ -195,16 +213,19 @@ class DeepTransitionCell(keras.layers.Layer):
     networks", ICLR 2014.
     """
 
-    def __init__(self, units, depth=2, hidden_units=None, activation="tanh", shortcut=False, **kwargs):
+    def __init__(
+        self, units, depth=2, hidden_units=None, activation="tanh", shortcut=False, **kwargs
+    ):
         super().__init__(**kwargs)
-        self.units = _positive_int(units, "units")
-        self.depth = _positive_int(depth, "depth")
-        self.hidden_units = self.units if hidden_units is None else _positive_int(hidden_units, "hidden_units")
-        self.activation = _activation(activation, "activation")
-        if not isinstance(shortcut, bool):
-            raise ValueError(f"shortcut must be True or False, got {shortcut!r}")
+        self.units = integer(units, "units", minimum=1)
+        self.depth = integer(depth, "depth", minimum=1)
+        self.hidden_units = optional(integer, hidden_units, "hidden_units", minimum=1) or self.units
+        self.activation = get_activation(activation, "activation")
+        shortcut = flag(shortcut, "shortcut")
         if shortcut and self.depth == 1:
-            raise ValueError("shortcut=True needs depth >= 2 (with depth=1 the transition is already one layer)")
+            raise ValueError(
+                "shortcut=True needs depth >= 2 (with depth=1 the transition is already one layer)"
+            )
         self.shortcut = shortcut
         self.state_size = self.units
         self.output_size = self.units
@@ -217,59 +238,92 @@ class DeepTransitionCell(keras.layers.Layer):
     def build(self, input_shape):
         features = input_shape[-1]
         first = self.units if self.depth == 1 else self.hidden_units
-        self.kernel = self.add_weight(shape=(features, first), initializer="glorot_uniform", name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, first), initializer="orthogonal",
-                                                name="recurrent_kernel")
+        self.kernel = self.add_weight(
+            shape=(features, first), initializer="glorot_uniform", name="kernel"
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, first), initializer="orthogonal", name="recurrent_kernel"
+        )
         self.bias = self.add_weight(shape=(first,), initializer="zeros", name="bias")
         self.transition_kernels, self.transition_biases = [], []
         for layer in range(2, self.depth + 1):
             width = self.units if layer == self.depth else self.hidden_units
-            self.transition_kernels.append(self.add_weight(shape=(self.hidden_units, width),
-                                                           initializer="glorot_uniform", name=f"kernel_{layer}"))
-            self.transition_biases.append(self.add_weight(shape=(width,), initializer="zeros", name=f"bias_{layer}"))
+            self.transition_kernels.append(
+                self.add_weight(
+                    shape=(self.hidden_units, width),
+                    initializer="glorot_uniform",
+                    name=f"kernel_{layer}",
+                )
+            )
+            self.transition_biases.append(
+                self.add_weight(shape=(width,), initializer="zeros", name=f"bias_{layer}")
+            )
         if self.shortcut:
-            self.shortcut_kernel = self.add_weight(shape=(features, self.units), initializer="glorot_uniform",
-                                                   name="shortcut_kernel")
-            self.shortcut_recurrent_kernel = self.add_weight(shape=(self.units, self.units), initializer="orthogonal",
-                                                             name="shortcut_recurrent_kernel")
+            self.shortcut_kernel = self.add_weight(
+                shape=(features, self.units), initializer="glorot_uniform", name="shortcut_kernel"
+            )
+            self.shortcut_recurrent_kernel = self.add_weight(
+                shape=(self.units, self.units),
+                initializer="orthogonal",
+                name="shortcut_recurrent_kernel",
+            )
 
     def call(self, inputs, states, training=False):
         previous = states[0] if isinstance(states, (list, tuple)) else states
-        z = ops.matmul(inputs, self.kernel) + ops.matmul(previous, self.recurrent_kernel) + self.bias
-        for index, (kernel, bias) in enumerate(zip(self.transition_kernels, self.transition_biases)):
+        z = (
+            ops.matmul(inputs, self.kernel)
+            + ops.matmul(previous, self.recurrent_kernel)
+            + self.bias
+        )
+        for index, (kernel, bias) in enumerate(
+            zip(self.transition_kernels, self.transition_biases)
+        ):
             z = ops.matmul(self.activation(z), kernel) + bias
-            if self.shortcut and index == self.depth - 2:  # the last layer also sees x_t and h_{t-1}
-                z = z + ops.matmul(inputs, self.shortcut_kernel) + ops.matmul(previous, self.shortcut_recurrent_kernel)
+            if self.shortcut and index == self.depth - 2:  # the last layer also sees x_t, h_{t-1}
+                z = (
+                    z
+                    + ops.matmul(inputs, self.shortcut_kernel)
+                    + ops.matmul(previous, self.shortcut_recurrent_kernel)
+                )
         h = self.activation(z)
         return h, [h]
 
     def get_config(self):
         config = super().get_config()
-        config.update({"units": self.units, "depth": self.depth, "hidden_units": self.hidden_units,
-                       "activation": keras.activations.serialize(self.activation), "shortcut": self.shortcut})
+        config.update(
+            {
+                "units": self.units,
+                "depth": self.depth,
+                "hidden_units": self.hidden_units,
+                "activation": keras.activations.serialize(self.activation),
+                "shortcut": self.shortcut,
+            }
+        )
         return config
 
 
 class _LayerNormCell(keras.layers.Layer):
-    """Shared parts of the layer-normalised cells: arguments, config and the normalisation layers."""
+    """Shared parts of the layer-normalised cells: arguments, config and the normalisation
+    layers."""
 
     gate_count = 1
     norms = ("kernel_norm",)
 
     def __init__(self, units, epsilon=1e-5, **kwargs):
         super().__init__(**kwargs)
-        self.units = _positive_int(units, "units")
-        if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or epsilon <= 0:
-            raise ValueError(f"epsilon must be a positive number, got {epsilon!r}")
-        self.epsilon = float(epsilon)
+        self.units = integer(units, "units", minimum=1)
+        self.epsilon = number(epsilon, "epsilon", minimum=0.0, minimum_open=True)
         for name in self.norms:  # sublayers in __init__, built in build()
             setattr(self, name, keras.layers.LayerNormalization(epsilon=self.epsilon, name=name))
 
     def build(self, input_shape):
         width = self.gate_count * self.units
-        self.kernel = self.add_weight(shape=(input_shape[-1], width), initializer="glorot_uniform", name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, width), initializer="orthogonal",
-                                                name="recurrent_kernel")
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], width), initializer="glorot_uniform", name="kernel"
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, width), initializer="orthogonal", name="recurrent_kernel"
+        )
         for name in self.norms:
             getattr(self, name).build((None, self.units if name == "state_norm" else width))
 
@@ -300,7 +354,8 @@ class LayerNormSimpleRNNCell(_LayerNormCell):
         (h_t, [h_t]), h_t of shape (batch, units).
 
     Example:
-        keras.layers.RNN(LayerNormSimpleRNNCell(16))(np.zeros((2, 5, 3), "float32")).shape  # (2, 16)
+        layer = keras.layers.RNN(LayerNormSimpleRNNCell(16))
+        layer(np.zeros((2, 5, 3), "float32")).shape  # (2, 16)
 
     Reference: Ba, Kiros & Hinton, "Layer normalization", arXiv:1607.06450, 2016.
     """
@@ -312,7 +367,11 @@ class LayerNormSimpleRNNCell(_LayerNormCell):
 
     def call(self, inputs, states, training=False):
         previous = states[0] if isinstance(states, (list, tuple)) else states
-        h = ops.tanh(self.kernel_norm(ops.matmul(inputs, self.kernel) + ops.matmul(previous, self.recurrent_kernel)))
+        h = ops.tanh(
+            self.kernel_norm(
+                ops.matmul(inputs, self.kernel) + ops.matmul(previous, self.recurrent_kernel)
+            )
+        )
         return h, [h]
 
 
@@ -358,14 +417,19 @@ class LayerNormLSTMCell(_LayerNormCell):
         units = self.units
 
         def forget_bias_one(shape, dtype=None):
-            return ops.concatenate([ops.zeros((units,)), ops.ones((units,)), ops.zeros((2 * units,))])
+            return ops.concatenate(
+                [ops.zeros((units,)), ops.ones((units,)), ops.zeros((2 * units,))]
+            )
 
         self.bias = self.add_weight(shape=(4 * units,), initializer=forget_bias_one, name="bias")
 
     def call(self, inputs, states, training=False):
         h_previous, c_previous = states
-        z = (self.kernel_norm(ops.matmul(inputs, self.kernel))
-             + self.recurrent_norm(ops.matmul(h_previous, self.recurrent_kernel)) + self.bias)
+        z = (
+            self.kernel_norm(ops.matmul(inputs, self.kernel))
+            + self.recurrent_norm(ops.matmul(h_previous, self.recurrent_kernel))
+            + self.bias
+        )
         i, f, g, o = ops.split(z, 4, axis=-1)
         c = ops.sigmoid(f) * c_previous + ops.sigmoid(i) * ops.tanh(g)
         h = ops.sigmoid(o) * ops.tanh(self.state_norm(c))

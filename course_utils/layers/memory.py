@@ -6,40 +6,25 @@
 - `SkipRNNCell`: h_t = tanh(x_t W + h_{t-1} U + h_{t-d} V + b), a connection from d steps back,
   so a gradient crosses T steps in about T / d multiplications.
 
-Both are Keras cells built on `course_utils.layers.cells.RecurrentCell` (Keras weight names, dropout,
-`step` for `course_utils.analysis.recording.record_gates`) and run inside `keras.layers.RNN`, with XLA.
+Both are Keras cells built on `course_utils.layers.cells.RecurrentCell` (Keras weight names,
+dropout,
+`step` for `course_utils.analysis.recording.record_gates`) and run inside `keras.layers.RNN`, with
+XLA.
 The echo state network and the Hopfield network live in `course_utils.layers.memory_networks`.
 
 Example:
     rnn = keras.layers.RNN(LeakyRNNCell(32, alpha=[0.5] * 16 + [0.95] * 16))
     rnn(np.zeros((8, 100, 1), "float32")).shape  # (8, 32)
 """
-import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
-from course_utils.layers.cells import RecurrentCell, check_positive_integer
+from course_utils.layers.cells import RecurrentCell
+from course_utils.validation import fraction, integer
 
 __all__ = ["LeakyRNNCell", "SkipRNNCell"]
-
-
-def _check_alpha(alpha, units):
-    """Return alpha as a float or a list of `units` floats, each strictly inside (0, 1)."""
-    values = alpha if isinstance(alpha, (list, tuple, np.ndarray)) else [alpha]
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 < value < 1.0:
-            raise ValueError(
-                f"`alpha` must be a number in (0, 1) or a list of them (one per unit), "
-                f"got {alpha!r}")
-    if isinstance(alpha, (list, tuple, np.ndarray)):
-        if len(values) != units:
-            raise ValueError(
-                f"`alpha` has {len(values)} values but the cell has units={units}; "
-                "give one value per unit or a single number")
-        return [float(value) for value in values]
-    return float(alpha)
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -57,7 +42,8 @@ class LeakyRNNCell(RecurrentCell):
         alpha: number in (0, 1), or a list of `units` numbers (multiple time scales). With
             `learn_alpha=True` it is the initial value. Default 0.5.
         learn_alpha: learn one alpha per unit by gradient descent (default False).
-        **kwargs: as `course_utils.layers.cells.RecurrentCell` (activation, initializers, dropout, ...).
+        **kwargs: as `course_utils.layers.cells.RecurrentCell` (activation, initializers, dropout,
+        ...).
 
     Call arguments:
         inputs: (batch, features); states: [h_{t-1}] (batch, units); training: dropout on/off.
@@ -76,12 +62,22 @@ class LeakyRNNCell(RecurrentCell):
     """
 
     def __init__(self, units, alpha=0.5, learn_alpha=False, **kwargs):
-        alpha = _check_alpha(alpha, check_positive_integer(units, "units"))
+        units = integer(units, "units", minimum=1)
+        if isinstance(alpha, (list, tuple, np.ndarray)):  # one alpha per unit
+            alpha = [fraction(value, f"alpha[{i}]") for i, value in enumerate(alpha)]
+            if len(alpha) != units:
+                raise ValueError(
+                    f"`alpha` has {len(alpha)} values but the cell has units={units}; "
+                    "give one value per unit or a single number"
+                )
+        else:
+            alpha = fraction(alpha, "alpha")
         super().__init__(units, **kwargs)
         self.alpha = alpha
         self.learn_alpha = bool(learn_alpha)
         self._alpha_constant = np.broadcast_to(
-            np.asarray(alpha, dtype="float32"), (self.units,)).copy()
+            np.asarray(alpha, dtype="float32"), (self.units,)
+        ).copy()
 
     def build(self, input_shape):
         super().build(input_shape)
@@ -89,8 +85,10 @@ class LeakyRNNCell(RecurrentCell):
         if self.learn_alpha:
             logit = np.log(self._alpha_constant) - np.log1p(-self._alpha_constant)
             self.alpha_logit = self.add_weight(
-                shape=(self.units,), name="alpha_logit",
-                initializer=keras.initializers.Constant(logit))
+                shape=(self.units,),
+                name="alpha_logit",
+                initializer=keras.initializers.Constant(logit),
+            )
 
     def current_alpha(self, dtype):
         if self.learn_alpha:
@@ -110,7 +108,8 @@ class LeakyRNNCell(RecurrentCell):
         if self.use_bias:
             pre_activation = pre_activation + self.bias
         candidate = self.activation(
-            pre_activation + ops.matmul(recurrent_input, self.recurrent_kernel))
+            pre_activation + ops.matmul(recurrent_input, self.recurrent_kernel)
+        )
         alpha = self.current_alpha(previous.dtype)  # (units,)
         hidden = alpha * previous + (1.0 - alpha) * candidate
         return hidden, [hidden], {"candidate": candidate, "hidden": hidden}
@@ -135,7 +134,8 @@ class SkipRNNCell(RecurrentCell):
         units: positive integer, size of the hidden state.
         delay: integer d >= 1, how many steps back the skip connection reaches.
         skip_initializer: initializer of `skip_kernel` (default "orthogonal").
-        **kwargs: as `course_utils.layers.cells.RecurrentCell` (activation, initializers, dropout, ...);
+        **kwargs: as `course_utils.layers.cells.RecurrentCell` (activation, initializers, dropout,
+        ...);
             recurrent dropout applies to h_{t-1}.
 
     Call arguments:
@@ -155,37 +155,44 @@ class SkipRNNCell(RecurrentCell):
     """
 
     def __init__(self, units, delay=2, skip_initializer="orthogonal", **kwargs):
-        delay_value = delay
-        if isinstance(delay, bool) or not isinstance(delay, numbers.Integral) or delay < 1:
-            raise ValueError(f"`delay` must be an integer >= 1, got {delay_value!r}")
+        delay = integer(delay, "delay", minimum=1)
         super().__init__(units, **kwargs)
-        self.delay = int(delay)
+        self.delay = delay
         self.skip_initializer = keras.initializers.get(skip_initializer)
         self.state_size = [self.units] * self.delay
 
     def build(self, input_shape):
         super().build(input_shape)
         self.skip_kernel = self.add_weight(
-            shape=(self.units, self.units), name="skip_kernel",
-            initializer=self.skip_initializer, regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint)
+            shape=(self.units, self.units),
+            name="skip_kernel",
+            initializer=self.skip_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
 
     def step(self, inputs, states, training=False):
         states = list(states) if isinstance(states, (list, tuple)) else [states]
         if len(states) != self.delay:
             raise ValueError(
                 f"SkipRNNCell with delay={self.delay} needs {self.delay} states "
-                f"[h_(t-1), ..., h_(t-{self.delay})], got {len(states)}")
+                f"[h_(t-1), ..., h_(t-{self.delay})], got {len(states)}"
+            )
         previous, delayed = states[0], states[-1]  # (batch, units) each
         inputs, recurrent_input = self.prepare(inputs, previous, training)
         pre_activation = ops.matmul(inputs, self.kernel)
         if self.use_bias:
             pre_activation = pre_activation + self.bias
-        hidden = self.activation(pre_activation
-                                 + ops.matmul(recurrent_input, self.recurrent_kernel)
-                                 + ops.matmul(delayed, self.skip_kernel))
+        hidden = self.activation(
+            pre_activation
+            + ops.matmul(recurrent_input, self.recurrent_kernel)
+            + ops.matmul(delayed, self.skip_kernel)
+        )
         return hidden, [hidden] + states[:-1], {"hidden": hidden}
 
     def get_config(self):
-        return {**super().get_config(), "delay": self.delay,
-                "skip_initializer": keras.saving.serialize_keras_object(self.skip_initializer)}
+        return {
+            **super().get_config(),
+            "delay": self.delay,
+            "skip_initializer": keras.saving.serialize_keras_object(self.skip_initializer),
+        }

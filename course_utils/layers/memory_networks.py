@@ -10,29 +10,16 @@ Example:
     esn.fit(x_train, y_train)     # x (batch, time, features), y (batch, time, 1)
     esn.predict(x_test).shape     # (batch, time, 1)
 """
-import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
-from course_utils.layers.cells import SimpleRNNCell, check_positive_integer
+from course_utils.layers.cells import SimpleRNNCell
 from course_utils.layers.memory import LeakyRNNCell
+from course_utils.validation import integer, number, one_of, shape
 
 __all__ = ["EchoStateNetwork", "HopfieldNetwork"]
-
-
-def _check_number(value, name, low, high, low_open=True, high_open=False):
-    """Raise ValueError unless `value` is a real number in the given interval."""
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Real)
-    if ok:
-        ok = (value > low if low_open else value >= low) and (
-            high is None or (value < high if high_open else value <= high))
-    if not ok:
-        interval = f"{'(' if low_open else '['}{low}, {high if high is not None else 'inf'}" \
-                   f"{')' if high_open or high is None else ']'}"
-        raise ValueError(f"`{name}` must be a number in {interval}, got {value!r}")
-    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -71,27 +58,37 @@ class EchoStateNetwork(keras.layers.Layer):
         state networks" (2012).
     """
 
-    def __init__(self, units, output_units, spectral_radius=0.9, input_scaling=1.0,
-                 leak_rate=1.0, connectivity=1.0, bias_scaling=0.0, ridge=1e-6,
-                 return_sequences=True, washout=0, seed=0, **kwargs):
-        units = check_positive_integer(units, "units")
-        output_units = check_positive_integer(output_units, "output_units")
-        spectral_radius = _check_number(spectral_radius, "spectral_radius", 0.0, None)
-        input_scaling = _check_number(input_scaling, "input_scaling", 0.0, None)
-        leak_rate = _check_number(leak_rate, "leak_rate", 0.0, 1.0)
-        connectivity = _check_number(connectivity, "connectivity", 0.0, 1.0)
-        bias_scaling = _check_number(bias_scaling, "bias_scaling", 0.0, None, low_open=False)
-        ridge = _check_number(ridge, "ridge", 0.0, None, low_open=False)
-        if isinstance(washout, bool) or not isinstance(washout, numbers.Integral) or washout < 0:
-            raise ValueError(f"`washout` must be a non-negative integer, got {washout!r}")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-            raise ValueError(f"`seed` must be an integer, got {seed!r}")
+    def __init__(
+        self,
+        units,
+        output_units,
+        spectral_radius=0.9,
+        input_scaling=1.0,
+        leak_rate=1.0,
+        connectivity=1.0,
+        bias_scaling=0.0,
+        ridge=1e-6,
+        return_sequences=True,
+        washout=0,
+        seed=0,
+        **kwargs,
+    ):
+        units = integer(units, "units", minimum=1)
+        output_units = integer(output_units, "output_units", minimum=1)
+        spectral_radius = number(spectral_radius, "spectral_radius", minimum=0.0, minimum_open=True)
+        input_scaling = number(input_scaling, "input_scaling", minimum=0.0, minimum_open=True)
+        leak_rate = number(leak_rate, "leak_rate", 0.0, 1.0, minimum_open=True)
+        connectivity = number(connectivity, "connectivity", 0.0, 1.0, minimum_open=True)
+        bias_scaling = number(bias_scaling, "bias_scaling", minimum=0.0)
+        ridge = number(ridge, "ridge", minimum=0.0)
+        washout = integer(washout, "washout", minimum=0)
+        seed = integer(seed, "seed", minimum=0)  # NumPy's generator takes no negative seed
         super().__init__(**kwargs)
         self.units, self.output_units = units, output_units
         self.spectral_radius, self.input_scaling = spectral_radius, input_scaling
         self.leak_rate, self.connectivity = leak_rate, connectivity
         self.bias_scaling, self.ridge = bias_scaling, ridge
-        self.return_sequences, self.washout, self.seed = bool(return_sequences), int(washout), int(seed)
+        self.return_sequences, self.washout, self.seed = bool(return_sequences), washout, seed
         if leak_rate == 1.0:
             cell = SimpleRNNCell(units, name="reservoir_cell")
         else:
@@ -100,11 +97,10 @@ class EchoStateNetwork(keras.layers.Layer):
         self.reservoir.trainable = False
 
     def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                f"EchoStateNetwork expects inputs (batch, time, features) with known features, "
-                f"got shape {tuple(input_shape)}")
-        self.reservoir.build(tuple(input_shape))
+        input_shape = shape(
+            input_shape, "inputs", ("batch", "time", "features"), known=("features",)
+        )
+        self.reservoir.build(input_shape)
         cell = self.reservoir.cell
         rng = np.random.default_rng(self.seed)
         features, units = int(input_shape[-1]), self.units
@@ -115,15 +111,24 @@ class EchoStateNetwork(keras.layers.Layer):
         if radius < 1e-12:
             raise ValueError(
                 f"the random reservoir has spectral radius 0 (units={units}, connectivity="
-                f"{self.connectivity}); use more units or a larger connectivity")
+                f"{self.connectivity}); use more units or a larger connectivity"
+            )
         cell.kernel.assign(input_kernel.astype("float32"))
-        cell.recurrent_kernel.assign((recurrent * (self.spectral_radius / radius)).astype("float32"))
-        cell.bias.assign(rng.uniform(-self.bias_scaling, self.bias_scaling, units).astype("float32"))
+        cell.recurrent_kernel.assign(
+            (recurrent * (self.spectral_radius / radius)).astype("float32")
+        )
+        cell.bias.assign(
+            rng.uniform(-self.bias_scaling, self.bias_scaling, units).astype("float32")
+        )
         self.readout_kernel = self.add_weight(
-            shape=(units, self.output_units), name="readout_kernel", initializer="zeros",
-            trainable=False)
+            shape=(units, self.output_units),
+            name="readout_kernel",
+            initializer="zeros",
+            trainable=False,
+        )
         self.readout_bias = self.add_weight(
-            shape=(self.output_units,), name="readout_bias", initializer="zeros", trainable=False)
+            shape=(self.output_units,), name="readout_bias", initializer="zeros", trainable=False
+        )
 
     def call(self, inputs):
         states = self.reservoir(inputs)  # (batch, time, units)
@@ -138,8 +143,7 @@ class EchoStateNetwork(keras.layers.Layer):
 
     def _as_inputs(self, x):
         x = np.asarray(x, dtype="float32")
-        if x.ndim != 3:
-            raise ValueError(f"x must be (batch, time, features), got shape {x.shape}")
+        shape(x.shape, "x", ("batch", "time", "features"))
         if not self.built:
             self.build(x.shape)
         return x
@@ -162,16 +166,21 @@ class EchoStateNetwork(keras.layers.Layer):
         if self.return_sequences:
             expected = x.shape[:2] + (self.output_units,)
             if y.shape != expected:
-                raise ValueError(f"y must have shape {expected} (batch, time, output_units), "
-                                 f"got {y.shape}")
+                raise ValueError(
+                    f"y must have shape {expected} (batch, time, output_units), got {y.shape}"
+                )
             if self.washout >= x.shape[1]:
-                raise ValueError(f"washout={self.washout} leaves no steps of the {x.shape[1]} given")
-            states = states[:, self.washout:].reshape(-1, self.units)
-            y = y[:, self.washout:].reshape(-1, self.output_units)
+                raise ValueError(
+                    f"washout={self.washout} leaves no steps of the {x.shape[1]} given"
+                )
+            states = states[:, self.washout :].reshape(-1, self.units)
+            y = y[:, self.washout :].reshape(-1, self.output_units)
         else:
             if y.shape != (x.shape[0], self.output_units):
-                raise ValueError(f"y must have shape {(x.shape[0], self.output_units)} "
-                                 f"(batch, output_units), got {y.shape}")
+                raise ValueError(
+                    f"y must have shape {(x.shape[0], self.output_units)} "
+                    f"(batch, output_units), got {y.shape}"
+                )
             states = states[:, -1]
         design = np.concatenate([states, np.ones((len(states), 1))], axis=1)  # bias column
         if self.ridge > 0:
@@ -188,12 +197,20 @@ class EchoStateNetwork(keras.layers.Layer):
         return ops.convert_to_numpy(self(self._as_inputs(x)))
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "output_units": self.output_units,
-                "spectral_radius": self.spectral_radius, "input_scaling": self.input_scaling,
-                "leak_rate": self.leak_rate, "connectivity": self.connectivity,
-                "bias_scaling": self.bias_scaling, "ridge": self.ridge,
-                "return_sequences": self.return_sequences, "washout": self.washout,
-                "seed": self.seed}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "output_units": self.output_units,
+            "spectral_radius": self.spectral_radius,
+            "input_scaling": self.input_scaling,
+            "leak_rate": self.leak_rate,
+            "connectivity": self.connectivity,
+            "bias_scaling": self.bias_scaling,
+            "ridge": self.ridge,
+            "return_sequences": self.return_sequences,
+            "washout": self.washout,
+            "seed": self.seed,
+        }
 
 
 class HopfieldNetwork:
@@ -219,7 +236,7 @@ class HopfieldNetwork:
     MODES = ("asynchronous", "synchronous")
 
     def __init__(self, size):
-        self.size = check_positive_integer(size, "size")
+        self.size = integer(size, "size", minimum=1)
         self.weights = np.zeros((self.size, self.size))
         self.pattern_count = 0
 
@@ -228,7 +245,8 @@ class HopfieldNetwork:
         if array.ndim not in (1, 2) or array.shape[-1] != self.size:
             raise ValueError(
                 f"{name} must have shape ({self.size},) or (count, {self.size}) for a network of "
-                f"size {self.size}, got shape {array.shape}")
+                f"size {self.size}, got shape {array.shape}"
+            )
         bad = np.setdiff1d(np.unique(array), [-1, 1])
         if bad.size:
             raise ValueError(f"{name} must contain only -1 and +1, got values {bad[:5].tolist()}")
@@ -259,9 +277,8 @@ class HopfieldNetwork:
         Returns:
             Array of +-1 integers with the shape of `state`.
         """
-        if mode not in self.MODES:
-            raise ValueError(f"mode must be one of {self.MODES}, got {mode!r}")
-        max_sweeps = check_positive_integer(max_sweeps, "max_sweeps")
+        one_of(mode, "mode", self.MODES)
+        max_sweeps = integer(max_sweeps, "max_sweeps", minimum=1)
         state = self._check(state, "state").copy()
         rng = np.random.default_rng(seed)
         for _ in range(max_sweeps):

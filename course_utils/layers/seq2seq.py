@@ -1,11 +1,14 @@
-"""Sequence to sequence: an encoder reads the input, a decoder writes the output one token at a time.
+"""Sequence to sequence: an encoder reads the input, a decoder writes the output one token at a
+time.
 
     encoder:  h_i = cell_enc(h_{i-1}, e(x_i))                  outputs (batch, T_in, units)
-    context:  c = h_T (plain) or c_j = sum_i alpha_ij h_i (attention, `course_utils.layers.attention`)
+    context:  c = h_T (plain) or c_j = sum_i alpha_ij h_i (attention,
+    `course_utils.layers.attention`)
     decoder:  s_0 = final encoder states;  s_j = cell_dec(s_{j-1}, [e(y_{j-1}); c_j])
               p(y_j | y_<j, x) = softmax(W_o [s_j; c_j] + b_o)
 
-Token conventions are those of `course_utils.data.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` = 1,
+Token conventions are those of `course_utils.data.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` =
+1,
 `<end>` = 2. A target sequence y_1..y_n becomes the decoder input `<start> y_1 .. y_n` and the
 decoder target `y_1 .. y_n <end>` (`add_start_end`), both padded after the end with 0.
 
@@ -31,15 +34,29 @@ The public pieces:
 References: Sutskever, Vinyals & Le (2014) and Cho et al. (2014) for encoder-decoder models;
 Bengio et al. (2015), "Scheduled sampling for sequence prediction with recurrent neural networks".
 """
+
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from course_utils.decoding.seq2seq import seq2seq_greedy_decode
 from course_utils.layers.attention import BahdanauAttention, LuongAttention
+from course_utils.validation import fail, integer, shape
 from course_utils.layers.seq2seq_targets import (  # noqa: F401 (re-exported)
-    END_ID, PAD_ID, SCHEDULES, START_ID, MaskedSequenceLoss, add_start_end, exact_match_accuracy,
-    masked_sequence_loss, padding_mask, sampling_probability, sequence_matches, token_losses)
+    END_ID,
+    PAD_ID,
+    SCHEDULES,
+    START_ID,
+    MaskedSequenceLoss,
+    add_start_end,
+    exact_match_accuracy,
+    masked_sequence_loss,
+    padding_mask,
+    sampling_probability,
+    sequence_matches,
+    token_losses,
+)
 
 
 # ----- layers --------------------------------------------------------------------------------
@@ -48,9 +65,11 @@ def _make_cell(cell, role):
     if not isinstance(cell, keras.layers.Layer) and callable(cell):
         cell = cell()
     if not isinstance(cell, keras.layers.Layer) or not hasattr(cell, "state_size"):
-        raise ValueError(f"{role} cell must be a recurrent cell (a Keras layer with `state_size`, "
-                         f"e.g. course_utils.LSTMCell(32)) or a function returning one, got "
-                         f"{cell!r:.80}")
+        raise ValueError(
+            f"{role} cell must be a recurrent cell (a Keras layer with `state_size`, "
+            f"e.g. course_utils.LSTMCell(32)) or a function returning one, got "
+            f"{cell!r:.80}"
+        )
     return cell
 
 
@@ -64,10 +83,12 @@ def _as_list(states):
     return list(states) if isinstance(states, (list, tuple)) else [states]
 
 
-def _check_vocabulary(vocabulary_size, embedding_dim):
-    for name, value in (("vocabulary_size", vocabulary_size), ("embedding_dim", embedding_dim)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+def _embedding_sizes(vocabulary_size, embedding_dim):
+    """The two sizes of an Encoder's or Decoder's embedding as ints, each at least 1."""
+    return (
+        integer(vocabulary_size, "vocabulary_size", minimum=1),
+        integer(embedding_dim, "embedding_dim", minimum=1),
+    )
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -90,21 +111,23 @@ class Encoder(keras.layers.Layer):
 
     Example:
         encoder = Encoder(40, 16, course_utils.LSTMCell(64))
-        outputs, states, mask = encoder(tokens)   # tokens (32, 12) -> (32, 12, 64), [h, c], (32, 12)
+        outputs, states, mask = encoder(tokens)  # tokens (32, 12) -> (32, 12, 64), [h, c], (32, 12)
     """
 
     def __init__(self, vocabulary_size, embedding_dim, cell, pad_id=PAD_ID, **kwargs):
         super().__init__(**kwargs)
-        _check_vocabulary(vocabulary_size, embedding_dim)
-        self.vocabulary_size, self.embedding_dim, self.pad_id = vocabulary_size, embedding_dim, pad_id
+        vocabulary_size, embedding_dim = _embedding_sizes(vocabulary_size, embedding_dim)
+        self.vocabulary_size, self.embedding_dim, self.pad_id = (
+            vocabulary_size,
+            embedding_dim,
+            pad_id,
+        )
         self.cell = _make_cell(cell, "Encoder")
         self.embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")
         self.rnn = keras.layers.RNN(self.cell, return_sequences=True, return_state=True, name="rnn")
 
     def build(self, tokens_shape):
-        if len(tuple(tokens_shape)) != 2:
-            raise ValueError(f"Encoder expects token ids of shape (batch, T_in), got shape "
-                             f"{tuple(tokens_shape)}")
+        shape(tokens_shape, "tokens", ("batch", "T_in"))
         if not self.embedding.built:
             self.embedding.build(tokens_shape)
         if not self.rnn.built:
@@ -116,9 +139,13 @@ class Encoder(keras.layers.Layer):
         return outputs, states, mask
 
     def get_config(self):
-        return {**super().get_config(), "vocabulary_size": self.vocabulary_size,
-                "embedding_dim": self.embedding_dim, "pad_id": self.pad_id,
-                "cell": keras.saving.serialize_keras_object(self.cell)}
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "pad_id": self.pad_id,
+            "cell": keras.saving.serialize_keras_object(self.cell),
+        }
 
     @classmethod
     def from_config(cls, config):
@@ -127,9 +154,11 @@ class Encoder(keras.layers.Layer):
         return cls(**config)
 
 
-ATTENTION_NAMES = {"bahdanau": lambda: BahdanauAttention(32, name="attention"),
-                   "luong_dot": lambda: LuongAttention("dot", name="attention"),
-                   "luong_general": lambda: LuongAttention("general", name="attention")}
+ATTENTION_NAMES = {
+    "bahdanau": lambda: BahdanauAttention(32, name="attention"),
+    "luong_dot": lambda: LuongAttention("dot", name="attention"),
+    "luong_general": lambda: LuongAttention("general", name="attention"),
+}
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -179,45 +208,64 @@ class Decoder(keras.layers.Layer):
         # decoder_inputs (32, 11) -> logits (32, 11, 14), weights (32, 11, 12)
     """
 
-    def __init__(self, vocabulary_size, embedding_dim, cell, attention=None,
-                 sampling_schedule=None, seed=None, **kwargs):
+    def __init__(
+        self,
+        vocabulary_size,
+        embedding_dim,
+        cell,
+        attention=None,
+        sampling_schedule=None,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        _check_vocabulary(vocabulary_size, embedding_dim)
+        vocabulary_size, embedding_dim = _embedding_sizes(vocabulary_size, embedding_dim)
         self.vocabulary_size, self.embedding_dim, self.seed = vocabulary_size, embedding_dim, seed
         if sampling_schedule is not None:
             if not isinstance(sampling_schedule, dict):
-                raise ValueError(f"sampling_schedule must be None or a dict of "
-                                 f"sampling_probability arguments, got {sampling_schedule!r}")
+                fail(
+                    "sampling_schedule",
+                    "None or a dict of sampling_probability arguments",
+                    sampling_schedule,
+                )
             sampling_probability(0, **sampling_schedule)  # checks the names and values now
         self.sampling_schedule = sampling_schedule
         self.cell = _make_cell(cell, "Decoder")
+        expected = (
+            "None, "
+            + ", ".join(repr(name) for name in sorted(ATTENTION_NAMES))
+            + " or a BahdanauAttention/LuongAttention layer"
+        )
         if isinstance(attention, str):
             if attention not in ATTENTION_NAMES:
-                raise ValueError(f"attention must be None, an attention layer or one of "
-                                 f"{sorted(ATTENTION_NAMES)}, got {attention!r}")
+                fail("attention", expected, attention)
             attention = ATTENTION_NAMES[attention]()
         if attention is not None and not isinstance(attention, (BahdanauAttention, LuongAttention)):
-            raise ValueError(f"attention must be None, 'bahdanau', 'luong_dot', 'luong_general' or "
-                             f"a BahdanauAttention/LuongAttention layer, got {attention!r:.80}")
+            fail("attention", expected, attention)
         self.attention = attention
-        self.style = ("plain" if attention is None else
-                      "bahdanau" if isinstance(attention, BahdanauAttention) else "luong")
+        self.style = (
+            "plain"
+            if attention is None
+            else "bahdanau"
+            if isinstance(attention, BahdanauAttention)
+            else "luong"
+        )
         self.embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")
         self.output_layer = keras.layers.Dense(vocabulary_size, name="output")
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, decoder_inputs_shape, initial_states_shape, encoder_outputs_shape):
-        if len(tuple(decoder_inputs_shape)) != 2:
-            raise ValueError(f"Decoder expects decoder_inputs of shape (batch, T_out), got shape "
-                             f"{tuple(decoder_inputs_shape)}")
-        if len(tuple(encoder_outputs_shape)) != 3 or encoder_outputs_shape[-1] is None:
-            raise ValueError(f"Decoder expects encoder_outputs of shape (batch, T_in, units), got "
-                             f"shape {tuple(encoder_outputs_shape)}")
+        shape(decoder_inputs_shape, "decoder_inputs", ("batch", "T_out"))
+        shape(
+            encoder_outputs_shape, "encoder_outputs", ("batch", "T_in", "units"), known=("units",)
+        )
         given = [int(s[-1]) for s in _as_list(initial_states_shape)]
         if given != state_sizes(self.cell):
-            raise ValueError(f"the decoder cell has state sizes {state_sizes(self.cell)} but the "
-                             f"initial states have sizes {given}; use matching encoder and "
-                             f"decoder cells")
+            raise ValueError(
+                f"the decoder cell has state sizes {state_sizes(self.cell)} but the "
+                f"initial states have sizes {given}; use matching encoder and "
+                f"decoder cells"
+            )
         units, context = state_sizes(self.cell)[0], int(encoder_outputs_shape[-1])
         feeds_context = self.style in ("plain", "bahdanau")
         self._build_once(self.embedding, (None,))
@@ -226,9 +274,11 @@ class Decoder(keras.layers.Layer):
             self._build_once(self.attention, (None, units), (None, None, context))
         self._build_once(self.output_layer, (None, units + context))
         self.sampling_probability = self.add_weight(
-            name="sampling_probability", shape=(), initializer="zeros", trainable=False)
+            name="sampling_probability", shape=(), initializer="zeros", trainable=False
+        )
         self.sampling_step = self.add_weight(
-            name="sampling_step", shape=(), initializer="zeros", trainable=False)
+            name="sampling_step", shape=(), initializer="zeros", trainable=False
+        )
 
     @staticmethod
     def _build_once(layer, *shapes):
@@ -240,8 +290,10 @@ class Decoder(keras.layers.Layer):
         states = _as_list(encoder_states)
         given = [int(s.shape[-1]) for s in states]
         if given != state_sizes(self.cell):
-            raise ValueError(f"encoder states of sizes {given} do not fit the decoder cell's state "
-                             f"sizes {state_sizes(self.cell)}")
+            raise ValueError(
+                f"encoder states of sizes {given} do not fit the decoder cell's state "
+                f"sizes {state_sizes(self.cell)}"
+            )
         return states
 
     def step(self, token_ids, states, encoder_outputs, mask=None, training=False):
@@ -281,14 +333,16 @@ class Decoder(keras.layers.Layer):
         if training:
             if self.sampling_schedule is not None:
                 self.sampling_probability.assign(
-                    sampling_probability(self.sampling_step, **self.sampling_schedule))
+                    sampling_probability(self.sampling_step, **self.sampling_schedule)
+                )
                 self.sampling_step.assign_add(1.0)
             draws = keras.random.uniform(ops.shape(decoder_inputs), seed=self.seed_generator)
             feed = draws < self.sampling_probability
         return self.unroll(decoder_inputs, initial_states, encoder_outputs, mask, feed, training)
 
-    def unroll(self, decoder_inputs, initial_states, encoder_outputs, mask, feed_prediction,
-               training=False):
+    def unroll(
+        self, decoder_inputs, initial_states, encoder_outputs, mask, feed_prediction, training=False
+    ):
         """Run `step` over time; where `feed_prediction[b, j]` the input is the argmax of step j-1.
 
         All True gives free-running (greedy) decoding from `decoder_inputs[:, 0]`; all False
@@ -299,7 +353,9 @@ class Decoder(keras.layers.Layer):
                 getattr(self.cell, reset)()
         tokens = tf.transpose(decoder_inputs)  # (T_out, batch)
         feed = tf.transpose(feed_prediction)
-        steps = decoder_inputs.shape[1] if decoder_inputs.shape[1] is not None else tf.shape(tokens)[0]
+        steps = (
+            decoder_inputs.shape[1] if decoder_inputs.shape[1] is not None else tf.shape(tokens)[0]
+        )
         states = self.initial_states(initial_states)
         logits_array = tf.TensorArray(self.compute_dtype, size=steps)
         weights_array = tf.TensorArray(self.compute_dtype, size=steps)
@@ -308,22 +364,35 @@ class Decoder(keras.layers.Layer):
             token = tf.where(feed[j] & (j > 0), previous, tokens[j])
             logits, states, weights = self.step(token, states, encoder_outputs, mask, training)
             previous = tf.cast(tf.argmax(logits, axis=-1), "int32")
-            return (j + 1, previous, states, logits_array.write(j, logits),
-                    weights_array.write(j, weights))
+            return (
+                j + 1,
+                previous,
+                states,
+                logits_array.write(j, logits),
+                weights_array.write(j, weights),
+            )
 
         _, _, _, logits_array, weights_array = tf.while_loop(
-            lambda j, *_: j < steps, body,
+            lambda j, *_: j < steps,
+            body,
             (tf.constant(0), tokens[0], states, logits_array, weights_array),
-            maximum_iterations=steps)
+            maximum_iterations=steps,
+        )
         logits = tf.transpose(logits_array.stack(), (1, 0, 2))  # (batch, T_out, vocabulary)
         weights = tf.transpose(weights_array.stack(), (1, 0, 2))  # (batch, T_out, T_in)
         return logits, weights
 
     def get_config(self):
         serialize = keras.saving.serialize_keras_object
-        return {**super().get_config(), "vocabulary_size": self.vocabulary_size,
-                "embedding_dim": self.embedding_dim, "seed": self.seed,
-                "sampling_schedule": self.sampling_schedule, "cell": serialize(self.cell), "attention": serialize(self.attention)}
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "seed": self.seed,
+            "sampling_schedule": self.sampling_schedule,
+            "cell": serialize(self.cell),
+            "attention": serialize(self.attention),
+        }
 
     @classmethod
     def from_config(cls, config):
@@ -358,23 +427,28 @@ class Seq2Seq(keras.Model):
     def __init__(self, encoder, decoder, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(encoder, Encoder) or not isinstance(decoder, Decoder):
-            raise ValueError(f"Seq2Seq needs an Encoder and a Decoder, got "
-                             f"{type(encoder).__name__} and {type(decoder).__name__}")
+            raise ValueError(
+                f"Seq2Seq needs an Encoder and a Decoder, got "
+                f"{type(encoder).__name__} and {type(decoder).__name__}"
+            )
         if state_sizes(encoder.cell) != state_sizes(decoder.cell):
-            raise ValueError(f"encoder cell state sizes {state_sizes(encoder.cell)} differ from the "
-                             f"decoder cell's {state_sizes(decoder.cell)}; the encoder's final "
-                             f"states start the decoder, so they must match")
+            raise ValueError(
+                f"encoder cell state sizes {state_sizes(encoder.cell)} differ from the "
+                f"decoder cell's {state_sizes(decoder.cell)}; the encoder's final "
+                f"states start the decoder, so they must match"
+            )
         self.encoder, self.decoder = encoder, decoder
         self.supports_masking = True
-        self._greedy_function = None
 
     @staticmethod
     def _split(inputs):
         if isinstance(inputs, dict):
             return inputs["encoder_tokens"], inputs["decoder_inputs"]
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
-            raise ValueError(f"Seq2Seq expects inputs (encoder_tokens, decoder_inputs), got "
-                             f"{type(inputs).__name__}")
+            raise ValueError(
+                f"Seq2Seq expects inputs (encoder_tokens, decoder_inputs), got "
+                f"{type(inputs).__name__}"
+            )
         return inputs
 
     def build(self, input_shape):
@@ -407,15 +481,13 @@ class Seq2Seq(keras.Model):
         outputs, states, mask = self.encoder(encoder_tokens)
         return np.asarray(self.decoder(decoder_inputs, states, outputs, mask)[1])
 
-    def _free_run(self, encoder_tokens, starts):
-        outputs, states, mask = self.encoder(encoder_tokens)
-        feed = tf.ones(tf.shape(starts), dtype=tf.bool)
-        logits, weights = self.decoder.unroll(starts, states, outputs, mask, feed)
-        return tf.cast(tf.argmax(logits, -1), tf.int32), weights
-
-    def greedy_decode(self, encoder_tokens, max_length, start_id=START_ID, end_id=END_ID,
-                      batch_size=256):
+    def greedy_decode(
+        self, encoder_tokens, max_length, start_id=START_ID, end_id=END_ID, batch_size=256
+    ):
         """Free-running greedy decoding (XLA-compiled): each step feeds back its own argmax.
+
+        The loop is `course_utils.decoding`'s greedy search on this model's step function
+        (`decoding.seq2seq_greedy_decode`); it runs all `max_length` steps.
 
         Args:
             encoder_tokens: int (batch, T_in).
@@ -426,30 +498,15 @@ class Seq2Seq(keras.Model):
         Returns:
             `(tokens, weights)`: int32 (batch, max_length) and float (batch, max_length, T_in).
         """
-        encoder_tokens = np.asarray(encoder_tokens, dtype=np.int32)
-        if encoder_tokens.ndim != 2:
-            raise ValueError(f"encoder_tokens must be (batch, T_in), got shape {encoder_tokens.shape}")
-        if self._greedy_function is None:
-            self._greedy_function = tf.function(self._free_run, jit_compile=True)
-        tokens, weights = [], []
-        for first in range(0, len(encoder_tokens), batch_size):
-            chunk = encoder_tokens[first:first + batch_size]
-            rows = len(chunk)
-            if rows < batch_size and len(encoder_tokens) > batch_size:  # keep one compiled shape
-                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], batch_size - rows, 0)])
-            starts = np.full((len(chunk), max_length), start_id, dtype=np.int32)
-            chunk_tokens, chunk_weights = self._greedy_function(chunk, starts)
-            tokens.append(np.asarray(chunk_tokens)[:rows])
-            weights.append(np.asarray(chunk_weights)[:rows])
-        tokens = np.concatenate(tokens)
-        ended = np.cumsum(tokens == end_id, axis=1) - (tokens == end_id) > 0  # after the 1st end
-        tokens[ended] = self.encoder.pad_id
-        return tokens, np.concatenate(weights)
+        return seq2seq_greedy_decode(self, encoder_tokens, max_length, start_id, end_id, batch_size)
 
     def get_config(self):
         serialize = keras.saving.serialize_keras_object
-        return {**super().get_config(), "encoder": serialize(self.encoder),
-                "decoder": serialize(self.decoder)}
+        return {
+            **super().get_config(),
+            "encoder": serialize(self.encoder),
+            "decoder": serialize(self.decoder),
+        }
 
     @classmethod
     def from_config(cls, config):

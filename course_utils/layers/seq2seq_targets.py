@@ -1,7 +1,8 @@
 """Targets of a sequence-to-sequence model: start/end tokens, padding masks, the masked loss,
 exact match, and the schedules of scheduled sampling.
 
-Token conventions are those of `course_utils.data.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` = 1,
+Token conventions are those of `course_utils.data.vocabulary.Vocabulary`: `<pad>` = 0, `<start>` =
+1,
 `<end>` = 2. A target sequence y_1..y_n becomes the decoder input `<start> y_1 .. y_n` and the
 decoder target `y_1 .. y_n <end>` (`add_start_end`), both padded after the end with 0. The loss
 averages over real tokens only (`masked_sequence_loss`); `exact_match_accuracy` counts outputs
@@ -11,9 +12,12 @@ Example:
     decoder_inputs, targets = add_start_end([[5, 6], [7]])   # [[1 5 6] [1 7 0]], [[5 6 2] [7 2 0]]
     loss = masked_sequence_loss(targets, logits)             # logits (2, 3, vocabulary)
 """
+
 import keras
 import numpy as np
 from keras import ops
+
+from course_utils.validation import number, one_of
 
 PAD_ID, START_ID, END_ID = 0, 1, 2  # as in course_utils.data.vocabulary.Vocabulary(start_end=True)
 
@@ -39,13 +43,15 @@ def add_start_end(sequences, start_id=START_ID, end_id=END_ID, pad_id=PAD_ID, ma
     longest = max((len(s) for s in sequences), default=0) + 1
     width = longest if max_length is None else max_length
     if width < longest:
-        raise ValueError(f"max_length={max_length} is too short: the longest sequence needs "
-                         f"{longest} positions with its start/end token")
+        raise ValueError(
+            f"max_length={max_length} is too short: the longest sequence needs "
+            f"{longest} positions with its start/end token"
+        )
     inputs = np.full((len(sequences), width), pad_id, dtype=np.int32)
     targets = np.full((len(sequences), width), pad_id, dtype=np.int32)
     for row, sequence in enumerate(sequences):
-        inputs[row, :len(sequence) + 1] = np.concatenate([[start_id], sequence])
-        targets[row, :len(sequence) + 1] = np.concatenate([sequence, [end_id]])
+        inputs[row, : len(sequence) + 1] = np.concatenate([[start_id], sequence])
+        targets[row, : len(sequence) + 1] = np.concatenate([sequence, [end_id]])
     return inputs, targets
 
 
@@ -87,8 +93,10 @@ class MaskedSequenceLoss(keras.losses.Loss):
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if sample_weight is not None:
-            raise ValueError("MaskedSequenceLoss weights tokens by the padding mask of y_true; "
-                             f"sample_weight is not supported, got {type(sample_weight).__name__}")
+            raise ValueError(
+                "MaskedSequenceLoss weights tokens by the padding mask of y_true; "
+                f"sample_weight is not supported, got {type(sample_weight).__name__}"
+            )
         if self.reduction in (None, "none"):
             return self.call(y_true, y_pred)
         return masked_sequence_loss(y_true, y_pred, self.pad_id)
@@ -101,7 +109,7 @@ def _cut_at_end(row, end_id, pad_id):
     """Tokens of one sequence up to and including the first `end_id` (padding dropped)."""
     row = [int(t) for t in row]
     if end_id in row:
-        return tuple(row[:row.index(end_id) + 1])
+        return tuple(row[: row.index(end_id) + 1])
     return tuple(t for t in row if t != pad_id)
 
 
@@ -116,10 +124,17 @@ def sequence_matches(y_true, y_pred, end_id=END_ID, pad_id=PAD_ID):
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim != 2 or y_pred.ndim != 2 or len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred must be (batch, time) with the same batch, got "
-                         f"shapes {y_true.shape} and {y_pred.shape}")
-    return np.array([_cut_at_end(t, end_id, pad_id) == _cut_at_end(p, end_id, pad_id)
-                     for t, p in zip(y_true, y_pred)], dtype=bool)
+        raise ValueError(
+            f"y_true and y_pred must be (batch, time) with the same batch, got "
+            f"shapes {y_true.shape} and {y_pred.shape}"
+        )
+    return np.array(
+        [
+            _cut_at_end(t, end_id, pad_id) == _cut_at_end(p, end_id, pad_id)
+            for t, p in zip(y_true, y_pred)
+        ],
+        dtype=bool,
+    )
 
 
 def exact_match_accuracy(y_true, y_pred, end_id=END_ID, pad_id=PAD_ID):
@@ -143,11 +158,8 @@ def sampling_probability(step, schedule="inverse_sigmoid", k=100.0, slope=0.001,
         sampling_probability(0, k=100.0)     # 0.0099  (teacher forcing almost always)
         sampling_probability(500, k=100.0)   # 0.597
     """
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    if not 0.0 <= floor <= 1.0:
-        raise ValueError(f"floor (the least teacher-forcing probability) must be in [0, 1], "
-                         f"got {floor!r}")
+    one_of(schedule, "schedule", SCHEDULES)
+    floor = number(floor, "floor", 0.0, 1.0)  # the least teacher-forcing probability
     i = ops.cast(step, "float32")
     if schedule == "linear":
         teacher = 1.0 - slope * i

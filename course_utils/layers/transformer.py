@@ -24,21 +24,32 @@ Example:
 Reference: Vaswani et al. (2017), "Attention is all you need"; pre-norm: Xiong et al. (2020),
 "On layer normalization in the Transformer architecture".
 """
+
 import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["PositionalEncoding", "TransformerEncoderLayer", "computation_graph", "graph_path_lengths",
-           "sinusoidal_positions"]
+from course_utils.validation import fail, integer, number, one_of, rate, shape
+
+__all__ = [
+    "PositionalEncoding",
+    "TransformerEncoderLayer",
+    "computation_graph",
+    "graph_path_lengths",
+    "sinusoidal_positions",
+]
 GRAPH_KINDS = ("rnn", "self_attention", "causal_self_attention")
 
 
 def sinusoidal_positions(length, depth, max_wavelength=10000.0):
-    """The sinusoidal encoding as a NumPy array (length, depth): even columns sin, odd columns cos."""
-    if int(depth) != depth or depth < 2 or depth % 2:
-        raise ValueError(f"depth must be an even integer >= 2, got {depth!r}")
+    """The sinusoidal encoding as a NumPy array (length, depth): even columns sin, odd columns
+    cos."""
+    if integer(depth, "depth", minimum=2) % 2:
+        fail("depth", "an even integer >= 2", depth)
     positions = np.arange(length, dtype=np.float64)[:, None]  # (length, 1)
-    frequencies = max_wavelength ** (-np.arange(0, depth, 2, dtype=np.float64) / depth)  # (depth/2,)
+    frequencies = max_wavelength ** (
+        -np.arange(0, depth, 2, dtype=np.float64) / depth
+    )  # (depth/2,)
     encoding = np.zeros((length, int(depth)))
     encoding[:, 0::2] = np.sin(positions * frequencies)
     encoding[:, 1::2] = np.cos(positions * frequencies)
@@ -63,16 +74,14 @@ class PositionalEncoding(keras.layers.Layer):
 
     def __init__(self, max_wavelength=10000.0, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(max_wavelength, (int, float)) or isinstance(max_wavelength, bool) or max_wavelength <= 0:
-            raise ValueError(f"max_wavelength must be a number > 0, got {max_wavelength!r}")
-        self.max_wavelength = float(max_wavelength)
+        self.max_wavelength = number(
+            max_wavelength, "max_wavelength", minimum=0.0, minimum_open=True
+        )
         self.supports_masking = True
 
     def build(self, input_shape):
-        depth = input_shape[-1]
-        if len(input_shape) != 3 or depth is None or depth % 2:
-            raise ValueError(f"{self.name}: expected inputs (batch, T, depth) with a known even depth, "
-                             f"got shape {tuple(input_shape)}")
+        if len(input_shape) != 3 or input_shape[-1] is None or input_shape[-1] % 2:
+            fail("inputs", "of shape (batch, T, depth) with a known even depth", tuple(input_shape))
         super().build(input_shape)
 
     def call(self, inputs):
@@ -81,7 +90,9 @@ class PositionalEncoding(keras.layers.Layer):
         exponents = ops.cast(ops.arange(0, depth, 2), "float32") / depth  # (depth/2,)
         angles = positions * ops.power(self.max_wavelength, -exponents)  # (T, depth/2)
         # interleave: column 2i is sin, column 2i+1 is cos
-        encoding = ops.reshape(ops.stack([ops.sin(angles), ops.cos(angles)], axis=-1), (length, depth))
+        encoding = ops.reshape(
+            ops.stack([ops.sin(angles), ops.cos(angles)], axis=-1), (length, depth)
+        )
         return inputs + ops.cast(encoding, inputs.dtype)[None]
 
     def compute_mask(self, inputs, mask=None):
@@ -120,33 +131,47 @@ class TransformerEncoderLayer(keras.layers.Layer):
         (batch, T, units), and the attention weights if asked for.
     """
 
-    def __init__(self, units, num_heads, feed_forward_units, dropout=0.0, norm_first=False,
-                 activation="relu", **kwargs):
+    def __init__(
+        self,
+        units,
+        num_heads,
+        feed_forward_units,
+        dropout=0.0,
+        norm_first=False,
+        activation="relu",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        for name, value in (("units", units), ("num_heads", num_heads), ("feed_forward_units", feed_forward_units)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        units = integer(units, "units", minimum=1)
+        num_heads = integer(num_heads, "num_heads", minimum=1)
         if units % num_heads:
-            raise ValueError(f"units={units} must be divisible by num_heads={num_heads} (key_dim = units // num_heads)")
-        if not isinstance(dropout, (int, float)) or isinstance(dropout, bool) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a rate in [0, 1), got {dropout!r}")
-        self.units, self.num_heads = int(units), int(num_heads)
-        self.feed_forward_units, self.dropout = int(feed_forward_units), float(dropout)
+            raise ValueError(
+                f"units={units} must be divisible by num_heads={num_heads} (key_dim = units // "
+                f"num_heads)"
+            )
+        self.units, self.num_heads = units, num_heads
+        self.feed_forward_units = integer(feed_forward_units, "feed_forward_units", minimum=1)
+        self.dropout = rate(dropout, "dropout")
         self.norm_first, self.activation = bool(norm_first), keras.activations.get(activation)
         self.supports_masking = True
         self.attention = keras.layers.MultiHeadAttention(
-            num_heads=self.num_heads, key_dim=self.units // self.num_heads, dropout=self.dropout, name="attention")
+            num_heads=self.num_heads,
+            key_dim=self.units // self.num_heads,
+            dropout=self.dropout,
+            name="attention",
+        )
         self.attention_norm = keras.layers.LayerNormalization(epsilon=1e-6, name="attention_norm")
-        self.feed_forward_hidden = keras.layers.Dense(self.feed_forward_units, activation=self.activation,
-                                                      name="feed_forward_hidden")
+        self.feed_forward_hidden = keras.layers.Dense(
+            self.feed_forward_units, activation=self.activation, name="feed_forward_hidden"
+        )
         self.feed_forward_output = keras.layers.Dense(self.units, name="feed_forward_output")
-        self.feed_forward_norm = keras.layers.LayerNormalization(epsilon=1e-6, name="feed_forward_norm")
+        self.feed_forward_norm = keras.layers.LayerNormalization(
+            epsilon=1e-6, name="feed_forward_norm"
+        )
         self.output_dropout = keras.layers.Dropout(self.dropout)
 
     def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] != self.units:
-            raise ValueError(f"{self.name}: expected inputs (batch, T, units={self.units}), "
-                             f"got shape {tuple(input_shape)}")
+        input_shape = shape(input_shape, "inputs", ("batch", "T", self.units))
         self.attention.build(input_shape, input_shape)
         self.attention_norm.build(input_shape)
         self.feed_forward_hidden.build(input_shape)
@@ -159,11 +184,14 @@ class TransformerEncoderLayer(keras.layers.Layer):
         if mask is not None:
             keys = ops.cast(mask, "bool")[:, None, :]  # (batch, 1, T): which positions may be read
             length = ops.shape(inputs)[1]
-            attention_mask = ops.logical_and(keys, ops.ones((1, length, 1), dtype="bool"))  # (batch, T, T)
+            attention_mask = ops.logical_and(
+                keys, ops.ones((1, length, 1), dtype="bool")
+            )  # (batch, T, T)
 
         x = self.attention_norm(inputs) if self.norm_first else inputs
-        attended, scores = self.attention(x, x, attention_mask=attention_mask, training=training,
-                                          return_attention_scores=True)  # (batch, T, units), (batch, heads, T, T)
+        attended, scores = self.attention(
+            x, x, attention_mask=attention_mask, training=training, return_attention_scores=True
+        )  # (batch, T, units), (batch, heads, T, T)
         x = inputs + self.output_dropout(attended, training=training)  # residual
         x = x if self.norm_first else self.attention_norm(x)
 
@@ -180,9 +208,15 @@ class TransformerEncoderLayer(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "num_heads": self.num_heads,
-                "feed_forward_units": self.feed_forward_units, "dropout": self.dropout,
-                "norm_first": self.norm_first, "activation": keras.activations.serialize(self.activation)}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "num_heads": self.num_heads,
+            "feed_forward_units": self.feed_forward_units,
+            "dropout": self.dropout,
+            "norm_first": self.norm_first,
+            "activation": keras.activations.serialize(self.activation),
+        }
 
 
 # ----------------------------------------------------------- paths through the computation
@@ -193,11 +227,8 @@ def computation_graph(kind, sequence_length):
     "rnn": x_i -> h_i and h_{i-1} -> h_i; "self_attention": x_i -> y_j for every i, j;
     "causal_self_attention": x_i -> y_j for i <= j (a decoder that must not see the future).
     """
-    if kind not in GRAPH_KINDS:
-        raise ValueError(f"kind must be one of {GRAPH_KINDS}, got {kind!r}")
-    if isinstance(sequence_length, bool) or not isinstance(sequence_length, (int, np.integer)) or sequence_length < 1:
-        raise ValueError(f"sequence_length must be a positive integer, got {sequence_length!r}")
-    T = int(sequence_length)
+    one_of(kind, "kind", GRAPH_KINDS)
+    T = integer(sequence_length, "sequence_length", minimum=1)
     graph = {("x", i): [] for i in range(T)} | {("y", i): [] for i in range(T)}
     for i in range(T):
         if kind == "rnn":

@@ -13,7 +13,8 @@ Batching trees of different shapes (the trick that lets training compile with XL
 `batch_trees` right-aligns every tree in a (batch, max_nodes) grid -- the padding nodes come
 first, so every root sits in the last slot, like left-padding for a many-to-one RNN -- and shifts
 the child indices accordingly. The layer then loops
-over the node slots i = 0..max_nodes-1 (a `tf.while_loop`); at each step it gathers the two children's states of
+over the node slots i = 0..max_nodes-1 (a `tf.while_loop`); at each step it gathers the two
+children's states of
 slot i for every tree at once, applies the composition, and writes the result into slot i. There
 is no Python recursion in the training step; padding slots compute a harmless leaf state nobody
 reads.
@@ -27,14 +28,22 @@ References: Socher et al., "Recursive deep models for semantic compositionality 
 treebank", EMNLP 2013; Tai, Socher & Manning, "Improved semantic representations from
 tree-structured long short-term memory networks", ACL 2015 (the binary / N-ary Tree-LSTM).
 """
-import numbers
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["TreeRNN", "TreeLSTM", "batch_trees", "validate_tree", "compose_recursively", "node_depths"]
+from course_utils.validation import flag, integer, shape
+
+__all__ = [
+    "TreeRNN",
+    "TreeLSTM",
+    "batch_trees",
+    "validate_tree",
+    "compose_recursively",
+    "node_depths",
+]
 
 
 def _tree_arrays(tree, index=None):
@@ -42,14 +51,18 @@ def _tree_arrays(tree, index=None):
     if isinstance(tree, dict):
         missing = [key for key in ("children", "tokens") if key not in tree]
         if missing:
-            raise ValueError(f"{where}missing key(s) {missing}; expected a dict with 'children' and 'tokens'")
+            raise ValueError(
+                f"{where}missing key(s) {missing}; expected a dict with 'children' and 'tokens'"
+            )
         return np.asarray(tree["children"]), np.asarray(tree["tokens"])
     if hasattr(tree, "children") and hasattr(tree, "tokens"):  # e.g. course_utils.data.Tree
         return np.asarray(tree.children), np.asarray(tree.tokens)
     if isinstance(tree, (tuple, list)) and len(tree) == 2:
         return np.asarray(tree[0]), np.asarray(tree[1])
-    raise TypeError(f"{where}expected a dict or object with 'children' and 'tokens', or a pair (children, tokens), "
-                    f"got {type(tree).__name__}")
+    raise TypeError(
+        f"{where}expected a dict or object with 'children' and 'tokens', or a pair (children, "
+        f"tokens), got {type(tree).__name__}"
+    )
 
 
 def validate_tree(children, tokens, vocabulary_size=None):
@@ -71,8 +84,10 @@ def validate_tree(children, tokens, vocabulary_size=None):
     if children.ndim != 2 or children.shape[1] != 2:
         raise ValueError(f"children must have shape (num_nodes, 2), got {children.shape}")
     if tokens.ndim != 1 or len(tokens) != len(children):
-        raise ValueError(f"tokens must have shape (num_nodes,) = ({len(children)},) to match children, "
-                         f"got {tokens.shape}")
+        raise ValueError(
+            f"tokens must have shape (num_nodes,) = ({len(children)},) to match children, "
+            f"got {tokens.shape}"
+        )
     if len(children) == 0:
         raise ValueError("a tree needs at least one node, got 0")
     for name, array in (("children", children), ("tokens", tokens)):
@@ -82,36 +97,52 @@ def validate_tree(children, tokens, vocabulary_size=None):
     bad = np.argwhere((children < -1) | (children >= num_nodes))
     if len(bad):
         node, side = bad[0]
-        raise ValueError(f"node {node} has child index {children[node, side]}, expected -1 or 0..{num_nodes - 1}")
+        raise ValueError(
+            f"node {node} has child index {children[node, side]}, expected -1 or 0..{num_nodes - 1}"
+        )
     cycle = _find_cycle(children)
     if cycle is not None:
-        raise ValueError(f"the tree has a cycle through nodes {cycle}; a tree must not contain cycles")
+        raise ValueError(
+            f"the tree has a cycle through nodes {cycle}; a tree must not contain cycles"
+        )
     parents, nodes = np.nonzero(children >= 0)[0], children[children >= 0]
     late = nodes >= parents
     if late.any():
-        raise ValueError(f"node {parents[late][0]} has child {nodes[late][0]} at a later index; nodes must be "
-                         "ordered children-before-parent (sort them in post-order)")
+        raise ValueError(
+            f"node {parents[late][0]} has child {nodes[late][0]} at a later index; nodes must be "
+            "ordered children-before-parent (sort them in post-order)"
+        )
     counts = np.bincount(nodes, minlength=num_nodes)
     if (counts > 1).any():
-        raise ValueError(f"node {int(np.argmax(counts > 1))} has {counts.max()} parents, expected exactly one")
+        raise ValueError(
+            f"node {int(np.argmax(counts > 1))} has {counts.max()} parents, expected exactly one"
+        )
     roots = np.flatnonzero(counts == 0)
     if len(roots) != 1 or roots[0] != num_nodes - 1:
-        raise ValueError(f"nodes {roots.tolist()} have no parent; expected one root, the last node "
-                         f"({num_nodes - 1})")
+        raise ValueError(
+            f"nodes {roots.tolist()} have no parent; expected one root, the last node "
+            f"({num_nodes - 1})"
+        )
     has_child = children >= 0
     half = np.flatnonzero(has_child[:, 0] != has_child[:, 1])
     if len(half):
-        raise ValueError(f"node {half[0]} has children {children[half[0]].tolist()}; expected 0 (a leaf) or "
-                         "2 children (binary composition)")
+        raise ValueError(
+            f"node {half[0]} has children {children[half[0]].tolist()}; expected 0 (a leaf) or "
+            "2 children (binary composition)"
+        )
     leaves = ~has_child[:, 0]
     leaf_tokens = tokens[leaves]
     if (leaf_tokens < 0).any():
         node = np.flatnonzero(leaves)[np.argmax(leaf_tokens < 0)]
-        raise ValueError(f"leaf {node} has token id {tokens[node]}; every leaf needs a token id >= 0")
+        raise ValueError(
+            f"leaf {node} has token id {tokens[node]}; every leaf needs a token id >= 0"
+        )
     if vocabulary_size is not None and (leaf_tokens >= vocabulary_size).any():
         node = np.flatnonzero(leaves)[np.argmax(leaf_tokens >= vocabulary_size)]
-        raise ValueError(f"leaf {node} has token id {tokens[node]}, outside the vocabulary "
-                         f"0..{vocabulary_size - 1}")
+        raise ValueError(
+            f"leaf {node} has token id {tokens[node]}, outside the vocabulary "
+            f"0..{vocabulary_size - 1}"
+        )
     return children.astype(np.int64), tokens.astype(np.int64)
 
 
@@ -129,10 +160,10 @@ def _find_cycle(children):
                 path.append(node)
             if side < 2:
                 stack.append((node, side + 1))
-                child = children[node, side]
+                child = int(children[node, side])
                 if child >= 0:
                     if state[child] == 1:
-                        return path[path.index(child):] + [int(child)]
+                        return path[path.index(child) :] + [child]
                     if state[child] == 0:
                         stack.append((child, 0))
             else:
@@ -176,16 +207,20 @@ def batch_trees(trees, max_nodes=None, vocabulary_size=None, pad_token=0):
     sizes = np.array([len(tokens) for _, tokens in arrays], np.int32)
     if max_nodes is None:
         max_nodes = int(sizes.max())
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
+    max_nodes = integer(max_nodes, "max_nodes", minimum=1)
     if sizes.max() > max_nodes:
-        raise ValueError(f"tree {int(np.argmax(sizes))} has {sizes.max()} nodes, more than max_nodes={max_nodes}")
+        raise ValueError(
+            f"tree {int(np.argmax(sizes))} has {sizes.max()} nodes, more than max_nodes={max_nodes}"
+        )
     batch = len(arrays)
-    out = {"tokens": np.full((batch, max_nodes), pad_token, np.int32),
-           "children": np.full((batch, max_nodes, 2), -1, np.int32),
-           "node_mask": np.zeros((batch, max_nodes), bool),
-           "is_leaf": np.zeros((batch, max_nodes), bool),
-           "num_nodes": sizes, "offsets": (max_nodes - sizes).astype(np.int32)}
+    out = {
+        "tokens": np.full((batch, max_nodes), pad_token, np.int32),
+        "children": np.full((batch, max_nodes, 2), -1, np.int32),
+        "node_mask": np.zeros((batch, max_nodes), bool),
+        "is_leaf": np.zeros((batch, max_nodes), bool),
+        "num_nodes": sizes,
+        "offsets": (max_nodes - sizes).astype(np.int32),
+    }
     for b, ((children, tokens), offset) in enumerate(zip(arrays, out["offsets"])):
         leaf = children[:, 0] < 0
         out["tokens"][b, offset:] = np.where(leaf, tokens, pad_token)
@@ -213,26 +248,28 @@ class _TreeLayer(keras.layers.Layer):
 
     def __init__(self, units, return_nodes=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
-        if not isinstance(return_nodes, bool):
-            raise ValueError(f"return_nodes must be True or False, got {return_nodes!r}")
-        self.units = int(units)
-        self.return_nodes = return_nodes
+        self.units = integer(units, "units", minimum=1)
+        self.return_nodes = flag(return_nodes, "return_nodes")
 
     def build(self, input_shapes):
         if not isinstance(input_shapes, (list, tuple)) or len(input_shapes) != 2:
-            raise ValueError("a tree layer is called on [node_inputs, children], got one input of shape "
-                             f"{input_shapes}")
-        inputs_shape, children_shape = input_shapes
-        if len(inputs_shape) != 3 or tuple(children_shape[1:]) != (inputs_shape[1], 2):
-            raise ValueError(f"expected node_inputs (batch, max_nodes, features) and children "
-                             f"(batch, max_nodes, 2), got {tuple(inputs_shape)} and {tuple(children_shape)}")
+            raise ValueError(
+                "a tree layer is called on [node_inputs, children], got one input of shape "
+                f"{input_shapes}"
+            )
+        inputs_shape = shape(input_shapes[0], "node_inputs", ("batch", "max_nodes", "features"))
+        max_nodes = "max_nodes" if inputs_shape[1] is None else inputs_shape[1]
+        shape(input_shapes[1], "children", ("batch", max_nodes, 2))
         width = self.gate_count * self.units
-        self.kernel = self.add_weight(shape=(inputs_shape[-1], width), initializer="glorot_uniform", name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(2 * self.units, width), initializer="glorot_uniform",
-                                                name="recurrent_kernel")
-        self.bias = self.add_weight(shape=(width,), initializer=self.bias_initializer(), name="bias")
+        self.kernel = self.add_weight(
+            shape=(inputs_shape[-1], width), initializer="glorot_uniform", name="kernel"
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(2 * self.units, width), initializer="glorot_uniform", name="recurrent_kernel"
+        )
+        self.bias = self.add_weight(
+            shape=(width,), initializer=self.bias_initializer(), name="bias"
+        )
 
     def bias_initializer(self):
         return "zeros"
@@ -246,25 +283,43 @@ class _TreeLayer(keras.layers.Layer):
         node_inputs, children = inputs
         children = ops.cast(children, "int32")
         max_nodes = node_inputs.shape[1]
-        projected = ops.matmul(node_inputs, self.kernel) + self.bias  # (batch, nodes, gates*units): all at once
+        projected = (
+            ops.matmul(node_inputs, self.kernel) + self.bias
+        )  # (batch, nodes, gates*units): all at once
         # Slot `max_nodes` of each buffer is always zero: "no child" (-1) points there.
         children = ops.where(children < 0, max_nodes, children)
         batch = ops.shape(node_inputs)[0]
-        buffers = tuple(ops.zeros((batch, max_nodes + 1, self.units), dtype=projected.dtype)
-                        for _ in range(self.num_states))
+        buffers = tuple(
+            ops.zeros((batch, max_nodes + 1, self.units), dtype=projected.dtype)
+            for _ in range(self.num_states)
+        )
         slots = ops.arange(max_nodes + 1, dtype="int32")
 
         def visit(i, buffers):
             index = tf.gather(children, i, axis=1)  # (batch, 2): this slot's children
-            gathered = [tf.gather(buffer, index, batch_dims=1) for buffer in buffers]  # (batch, 2, units)
-            states = self.compose(tf.gather(projected, i, axis=1),
-                                  [g[:, 0] for g in gathered], [g[:, 1] for g in gathered])
-            write = ops.cast(slots == i, projected.dtype)[None, :, None]  # one-hot slot i; it was zero
-            return tuple(buffer + write * state[:, None, :] for buffer, state in zip(buffers, states))
+            gathered = [
+                tf.gather(buffer, index, batch_dims=1) for buffer in buffers
+            ]  # (batch, 2, units)
+            states = self.compose(
+                tf.gather(projected, i, axis=1),
+                [g[:, 0] for g in gathered],
+                [g[:, 1] for g in gathered],
+            )
+            write = ops.cast(slots == i, projected.dtype)[
+                None, :, None
+            ]  # one-hot slot i; it was zero
+            return tuple(
+                buffer + write * state[:, None, :] for buffer, state in zip(buffers, states)
+            )
 
-        # A tf.while_loop with a fixed trip count: XLA needs `maximum_iterations` to compile its gradient.
-        _, buffers = tf.while_loop(lambda i, _: i < max_nodes, lambda i, b: (i + 1, visit(i, b)),
-                                   (ops.convert_to_tensor(0, "int32"), buffers), maximum_iterations=max_nodes)
+        # A tf.while_loop with a fixed trip count: XLA needs `maximum_iterations` to compile its
+        # gradient.
+        _, buffers = tf.while_loop(
+            lambda i, _: i < max_nodes,
+            lambda i, b: (i + 1, visit(i, b)),
+            (ops.convert_to_tensor(0, "int32"), buffers),
+            maximum_iterations=max_nodes,
+        )
         nodes = buffers[0][:, :max_nodes]  # (batch, max_nodes, units)
         return nodes if self.return_nodes else nodes[:, -1]  # the root is in the last slot
 
@@ -337,15 +392,23 @@ class TreeLSTM(_TreeLayer):
         units = self.units
 
         def initializer(shape, dtype=None):  # zeros except 1 for the two forget gates
-            return ops.concatenate([ops.zeros((units,)), ops.ones((2 * units,)), ops.zeros((2 * units,))])
+            return ops.concatenate(
+                [ops.zeros((units,)), ops.ones((2 * units,)), ops.zeros((2 * units,))]
+            )
 
         return initializer
 
     def compose(self, projected_input, left, right):
         (h_left, c_left), (h_right, c_right) = left, right
-        z = projected_input + ops.matmul(ops.concatenate([h_left, h_right], axis=-1), self.recurrent_kernel)
+        z = projected_input + ops.matmul(
+            ops.concatenate([h_left, h_right], axis=-1), self.recurrent_kernel
+        )
         i, f_left, f_right, o, u = ops.split(z, 5, axis=-1)
-        c = ops.sigmoid(i) * ops.tanh(u) + ops.sigmoid(f_left) * c_left + ops.sigmoid(f_right) * c_right
+        c = (
+            ops.sigmoid(i) * ops.tanh(u)
+            + ops.sigmoid(f_left) * c_left
+            + ops.sigmoid(f_right) * c_right
+        )
         return [ops.sigmoid(o) * ops.tanh(c), c]
 
 
@@ -374,7 +437,7 @@ def compose_recursively(layer, children, node_inputs, node=None):
         zero = [np.zeros((1, layer.units), np.float32)] * layer.num_states
         left_states = visit(left) if left >= 0 else zero
         right_states = visit(right) if right >= 0 else zero
-        projected = ops.matmul(node_inputs[index:index + 1], layer.kernel) + layer.bias
+        projected = ops.matmul(node_inputs[index : index + 1], layer.kernel) + layer.bias
         result = layer.compose(projected, left_states, right_states)
         states[int(index)] = np.asarray(result[0])[0]
         return result

@@ -1,7 +1,8 @@
 """Figures for the foundations part (notebooks 01-04): computational graphs, backpropagation
 through time and vanishing / exploding gradients.
 
-    plot_unfolding          the rolled graph of s(t) = f(s(t-1), x(t); θ) (one state node with a loop
+    plot_unfolding          the rolled graph of s(t) = f(s(t-1), x(t); θ) (one state node with a
+    loop
                             through a one-step delay, the black square) next to the unrolled graph,
                             where the single θ is connected to every copy of f
     plot_design_patterns    one-to-one, one-to-many, many-to-one, many-to-many synced and unsynced
@@ -15,10 +16,13 @@ Example:
     plot_gradient_norms({"ρ = 0.9": norms_a, "ρ = 1.1": norms_b},
                         predicted={"ρ = 0.9": 0.9, "ρ = 1.1": 1.1});
 """
+
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 import numpy as np
+
+from course_utils.validation import integer
 
 
 STATE_COLOR, INPUT_COLOR, OUTPUT_COLOR, PARAM_COLOR = "#b7e4c7", "#f8c8dc", "#bde0fe", "#ffe8a3"
@@ -27,19 +31,45 @@ RADIUS = 0.32
 
 def _node(ax, x, y, label, color, radius=RADIUS, square=False):
     if square:
-        patch = FancyBboxPatch((x - radius, y - radius * 0.8), 2 * radius, 1.6 * radius,
-                               boxstyle="round,pad=0.02", facecolor=color, edgecolor="black", lw=1.2)
+        patch = FancyBboxPatch(
+            (x - radius, y - radius * 0.8),
+            2 * radius,
+            1.6 * radius,
+            boxstyle="round,pad=0.02",
+            facecolor=color,
+            edgecolor="black",
+            lw=1.2,
+        )
     else:
         patch = Circle((x, y), radius, facecolor=color, edgecolor="black", lw=1.2)
     ax.add_patch(patch)
     ax.text(x, y, label, ha="center", va="center", fontsize=11)
 
 
-def _arrow(ax, start, end, label=None, style="-|>", shrink=RADIUS, connection="arc3", dashed=False,
-           color="black", label_offset=(0.0, 0.15)):
-    arrow = FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, lw=1.2, color=color,
-                            shrinkA=0, shrinkB=0, connectionstyle=connection,
-                            linestyle="--" if dashed else "-")
+def _arrow(
+    ax,
+    start,
+    end,
+    label=None,
+    style="-|>",
+    shrink=RADIUS,
+    connection="arc3",
+    dashed=False,
+    color="black",
+    label_offset=(0.0, 0.15),
+):
+    arrow = FancyArrowPatch(
+        start,
+        end,
+        arrowstyle=style,
+        mutation_scale=12,
+        lw=1.2,
+        color=color,
+        shrinkA=0,
+        shrinkB=0,
+        connectionstyle=connection,
+        linestyle="--" if dashed else "-",
+    )
     # shorten the arrow so it starts and ends on the circles' edges
     (x0, y0), (x1, y1) = start, end
     length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
@@ -48,8 +78,14 @@ def _arrow(ax, start, end, label=None, style="-|>", shrink=RADIUS, connection="a
         arrow.set_positions((x0 + dx, y0 + dy), (x1 - dx, y1 - dy))
     ax.add_patch(arrow)
     if label:
-        ax.text((x0 + x1) / 2 + label_offset[0], (y0 + y1) / 2 + label_offset[1], label,
-                ha="center", va="bottom", fontsize=10)
+        ax.text(
+            (x0 + x1) / 2 + label_offset[0],
+            (y0 + y1) / 2 + label_offset[1],
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=10,
+        )
 
 
 def _finish(ax, title, xlim, ylim):
@@ -63,9 +99,14 @@ def _finish(ax, title, xlim, ylim):
 def draw_rolled_graph(ax, with_input=True, state="s", inputs="x"):
     """Draw the rolled (recurrent) graph: s(t) feeding itself through a one-step delay."""
     _node(ax, 0, 0, rf"${state}^{{(t)}}$", STATE_COLOR)
-    corners = [(RADIUS, 0), (0.8, 0), (0.8, 0.95), (0, 0.95), (0, RADIUS)]       # out, up, over, in
-    loop = FancyArrowPatch(path=Path(corners, [Path.MOVETO] + [Path.LINETO] * 4), arrowstyle="-|>",
-                           mutation_scale=12, lw=1.2, color="black")
+    corners = [(RADIUS, 0), (0.8, 0), (0.8, 0.95), (0, 0.95), (0, RADIUS)]  # out, up, over, in
+    loop = FancyArrowPatch(
+        path=Path(corners, [Path.MOVETO] + [Path.LINETO] * 4),
+        arrowstyle="-|>",
+        mutation_scale=12,
+        lw=1.2,
+        color="black",
+    )
     ax.add_patch(loop)
     ax.add_patch(Rectangle((0.33, 0.88), 0.14, 0.14, color="black", zorder=3))  # the one-step delay
     ax.text(0.9, 0.45, "$f$", fontsize=11, va="center")
@@ -93,8 +134,12 @@ def draw_unrolled_graph(ax, steps=3, with_input=True, state="s", inputs="x"):
     for t in range(1, steps + 1):
         middle = ((t - 0.5) * spacing, 0.3)
         _arrow(ax, (theta_x, 1.3), middle, dashed=True, shrink=0, color="0.35")
-    _finish(ax, f"unrolled for {steps} steps (one θ, shared)", (-0.6, steps * spacing + 0.6),
-            (-1.8 if with_input else -0.6, 1.9))
+    _finish(
+        ax,
+        f"unrolled for {steps} steps (one θ, shared)",
+        (-0.6, steps * spacing + 0.6),
+        (-1.8 if with_input else -0.6, 1.9),
+    )
 
 
 def plot_unfolding(steps=3, with_input=True, state="s", inputs="x"):
@@ -109,10 +154,13 @@ def plot_unfolding(steps=3, with_input=True, state="s", inputs="x"):
     Returns:
         The matplotlib Figure.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 8:
-        raise ValueError(f"steps must be an integer from 1 to 8, got {steps!r}")
-    figure, (left, right) = plt.subplots(1, 2, figsize=(2.6 + 1.35 * (steps + 1), 3.0),
-                                         gridspec_kw={"width_ratios": [2.8, 1.6 * steps + 1.2]})
+    steps = integer(steps, "steps", minimum=1, maximum=8)
+    figure, (left, right) = plt.subplots(
+        1,
+        2,
+        figsize=(2.6 + 1.35 * (steps + 1), 3.0),
+        gridspec_kw={"width_ratios": [2.8, 1.6 * steps + 1.2]},
+    )
     draw_rolled_graph(left, with_input, state, inputs)
     draw_unrolled_graph(right, steps, with_input, state, inputs)
     figure.tight_layout()
@@ -147,8 +195,12 @@ def plot_design_patterns(patterns=None):
     if unknown or not names:
         raise ValueError(f"unknown patterns {unknown}; choose from {list(_PATTERNS)}")
     widths = [_PATTERNS[name][0] for name in names]
-    figure, axes = plt.subplots(1, len(names), figsize=(0.62 * sum(widths) + 0.35 * len(names), 2.3),
-                                gridspec_kw={"width_ratios": [w + 0.4 for w in widths]})
+    figure, axes = plt.subplots(
+        1,
+        len(names),
+        figsize=(0.62 * sum(widths) + 0.35 * len(names), 2.3),
+        gridspec_kw={"width_ratios": [w + 0.4 for w in widths]},
+    )
     axes = [axes] if len(names) == 1 else list(axes)
     for ax, name in zip(axes, names):
         columns, with_input, with_output = _PATTERNS[name]
@@ -173,8 +225,9 @@ def _axes(ax, figsize=(7.0, 3.5)):
     return ax
 
 
-def plot_gradient_norms(norms_by_label, predicted=None, ax=None, title=None,
-                        ylabel=r"$\|\partial L / \partial h_k\|$"):
+def plot_gradient_norms(
+    norms_by_label, predicted=None, ax=None, title=None, ylabel=r"$\|\partial L / \partial h_k\|$"
+):
     """Gradient norm against time step k = 1..T on a log scale.
 
     Args:
@@ -193,7 +246,9 @@ def plot_gradient_norms(norms_by_label, predicted=None, ax=None, title=None,
     for index, (label, norms) in enumerate(norms_by_label.items()):
         norms = np.asarray(norms, np.float64)
         if norms.ndim != 1:
-            raise ValueError(f"norms for {label!r} must be one-dimensional, got shape {norms.shape}")
+            raise ValueError(
+                f"norms for {label!r} must be one-dimensional, got shape {norms.shape}"
+            )
         steps = np.arange(1, norms.size + 1)
         color = f"C{index}"
         ax.plot(steps, norms, color=color, lw=2, label=label)

@@ -16,8 +16,12 @@ Example:
     plot_length_sweep(rows)     # rows: [{"model": "GRU", "length": 50, "accuracy": 1.0,
                                 #         "seconds_per_step": 0.004, "parameters": 4356}, ...]
 """
+
 import numpy as np
 import matplotlib.pyplot as plt
+
+from course_utils.plotting.training import panel_axes
+from course_utils.validation import fail, is_integer
 
 
 __all__ = [
@@ -41,7 +45,8 @@ def _select(gates, gate, example):
         if gate is None:
             raise ValueError(
                 f"`gates` is a dict, so name the gate(s) to draw with gate=...; "
-                f"available: {sorted(gates)}")
+                f"available: {sorted(gates)}"
+            )
         names = [gate] if isinstance(gate, str) else list(gate)
         missing = [name for name in names if name not in gates]
         if missing or not names:
@@ -54,18 +59,21 @@ def _select(gates, gate, example):
         if array.ndim == 3:
             if not 0 <= example < array.shape[0]:
                 raise ValueError(
-                    f"example={example!r} is out of range for a batch of {array.shape[0]}")
+                    f"example={example!r} is out of range for a batch of {array.shape[0]}"
+                )
             array = array[example]
         if array.ndim != 2:
             raise ValueError(
                 f"gate {name!r} must be (time, units) or (batch, time, units), "
-                f"got shape {array.shape}")
+                f"got shape {array.shape}"
+            )
         selected.append((name, array))
     return selected
 
 
-def plot_gate_heatmap(gates, tokens, units=None, title=None, gate=None, example=0, axes=None,
-                      max_unit_labels=16):
+def plot_gate_heatmap(
+    gates, tokens, units=None, title=None, gate=None, example=0, axes=None, max_unit_labels=16
+):
     """Draw gate activations as heat maps, one row of cells per unit and one column per token.
 
     Args:
@@ -83,8 +91,6 @@ def plot_gate_heatmap(gates, tokens, units=None, title=None, gate=None, example=
         scale (viridis); other quantities a symmetric blue-red scale around 0. NaN (masked
         steps) is left blank.
     """
-    import matplotlib.pyplot as plt
-
     panels = _select(gates, gate, example)
     tokens = [VISIBLE.get(str(token), str(token)) for token in tokens]
     time, total_units = panels[0][1].shape
@@ -92,7 +98,8 @@ def plot_gate_heatmap(gates, tokens, units=None, title=None, gate=None, example=
         if array.shape[0] != len(tokens):
             raise ValueError(
                 f"got {len(tokens)} tokens for gate {name!r} with {array.shape[0]} time steps; "
-                "pass one token per time step")
+                "pass one token per time step"
+            )
     if units is None:
         units = list(range(total_units))
     else:
@@ -100,16 +107,16 @@ def plot_gate_heatmap(gates, tokens, units=None, title=None, gate=None, example=
         bad = [unit for unit in units if not 0 <= unit < total_units]
         if bad or not units:
             raise ValueError(f"units {bad or units} out of range for {total_units} units")
-    if axes is None:
-        height = 0.9 + len(panels) * (0.6 + 0.18 * len(units))
-        fig, axes = plt.subplots(len(panels), 1, figsize=(max(5.0, 0.32 * time + 2.0), height),
-                                 squeeze=False, sharex=True)
-        axes = list(axes[:, 0])
-    else:
-        axes = list(np.atleast_1d(axes))
-        if len(axes) != len(panels):
-            raise ValueError(f"got {len(axes)} axes for {len(panels)} gate panel(s)")
-        fig = axes[0].figure
+    height = 0.9 + len(panels) * (0.6 + 0.18 * len(units))
+    fig, axes = panel_axes(
+        axes,
+        len(panels),
+        "gate panel",
+        nrows=len(panels),
+        ncols=1,
+        figsize=(max(5.0, 0.32 * time + 2.0), height),
+        sharex=True,
+    )
     step = max(1, int(np.ceil(len(units) / max_unit_labels)))
     for ax, (name, array) in zip(axes, panels):
         values = array[:, units].T  # (units, time)
@@ -119,8 +126,9 @@ def plot_gate_heatmap(gates, tokens, units=None, title=None, gate=None, example=
         else:
             limit = float(np.max(np.abs(finite))) if finite.size else 1.0
             style = {"cmap": "RdBu_r", "vmin": -max(limit, 1e-6), "vmax": max(limit, 1e-6)}
-        image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", interpolation="nearest",
-                          **style)
+        image = ax.imshow(
+            np.ma.masked_invalid(values), aspect="auto", interpolation="nearest", **style
+        )
         ax.grid(False)
         ax.set_yticks(range(0, len(units), step))
         ax.set_yticklabels([f"unit {units[i]}" for i in range(0, len(units), step)])
@@ -150,18 +158,21 @@ def accuracy_by_lag(correct, lags, bins=4):
     correct = np.asarray(correct, dtype=np.float64)
     lags = np.asarray(lags)
     if correct.ndim != 1 or correct.shape != lags.shape:
-        raise ValueError(f"correct and lags must be 1-D arrays of the same length, got shapes "
-                         f"{correct.shape} and {lags.shape}")
+        raise ValueError(
+            f"correct and lags must be 1-D arrays of the same length, got shapes "
+            f"{correct.shape} and {lags.shape}"
+        )
     if correct.size == 0:
         raise ValueError("correct and lags are empty; give one entry per test sequence")
+    expected = "an integer >= 1 or an increasing sequence of at least 2 bin edges"
     if np.isscalar(bins):
-        if isinstance(bins, bool) or int(bins) != bins or bins < 1:
-            raise ValueError(f"bins must be a positive integer or a list of edges, got {bins!r}")
+        if not is_integer(bins) or bins < 1:
+            fail("bins", expected, bins)
         edges = np.linspace(0, lags.max(), int(bins) + 1)
     else:
         edges = np.asarray(bins, dtype=np.float64)
         if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
-            raise ValueError(f"bin edges must be an increasing sequence of at least 2 numbers, got {bins!r}")
+            fail("bins", expected, bins)
     accuracies = np.full(edges.size - 1, np.nan)
     for i, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
         selected = (lags > low) & (lags <= high)
@@ -224,19 +235,28 @@ def plot_length_sweep(rows, chance=None, title=None):
     for row in rows:
         missing = [key for key in _SWEEP_KEYS if key not in row]
         if missing:
-            raise ValueError(f"sweep row {row!r} lacks {missing}; each row needs {list(_SWEEP_KEYS)}")
+            raise ValueError(
+                f"sweep row {row!r} lacks {missing}; each row needs {list(_SWEEP_KEYS)}"
+            )
     figure, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.5))
     models = list(dict.fromkeys(row["model"] for row in rows))
-    styles = [dict(marker=marker, ls=line, ms=size) for marker, line, size in
-              (("o", "-", 9), ("s", "--", 7), ("^", ":", 6), ("D", "-.", 5))]
+    styles = [
+        dict(marker=marker, ls=line, ms=size)
+        for marker, line, size in (("o", "-", 9), ("s", "--", 7), ("^", ":", 6), ("D", "-.", 5))
+    ]
     for index, model in enumerate(models):
         style = styles[index % len(styles)]
         mine = sorted((row for row in rows if row["model"] == model), key=lambda row: row["length"])
         lengths = [row["length"] for row in mine]
         label = f"{model} ({mine[0]['parameters']:,} parameters)"
-        left.plot(lengths, [row["accuracy"] for row in mine], color=f"C{index}", label=label, **style)
-        timed = [(row["length"], 1000 * row["seconds_per_step"]) for row in mine
-                 if row["seconds_per_step"] is not None]
+        left.plot(
+            lengths, [row["accuracy"] for row in mine], color=f"C{index}", label=label, **style
+        )
+        timed = [
+            (row["length"], 1000 * row["seconds_per_step"])
+            for row in mine
+            if row["seconds_per_step"] is not None
+        ]
         if timed:
             right.plot(*zip(*timed), color=f"C{index}", label=model, **style)
     if chance is not None:
@@ -255,8 +275,9 @@ def plot_length_sweep(rows, chance=None, title=None):
     return figure
 
 
-def plot_remedy_comparison(scores, baseline=None, chance=None, xlabel="test accuracy", ax=None,
-                           title=None):
+def plot_remedy_comparison(
+    scores, baseline=None, chance=None, xlabel="test accuracy", ax=None, title=None
+):
     """Horizontal bars, one per remedy, the baseline's bar grey and its score a dashed line.
 
     Args:
@@ -316,11 +337,14 @@ def plot_binary_patterns(patterns, shape, title=None):
     for caption, pattern in patterns.items():
         pattern = np.asarray(pattern)
         if pattern.ndim != 1 or pattern.size != rows * columns:
-            raise ValueError(f"pattern {caption!r} has shape {pattern.shape}; expected ({rows * columns},) "
-                             f"to draw it as {rows} x {columns}")
+            raise ValueError(
+                f"pattern {caption!r} has shape {pattern.shape}; expected ({rows * columns},) "
+                f"to draw it as {rows} x {columns}"
+            )
         arrays[caption] = pattern.reshape(rows, columns)
-    figure, axes = plt.subplots(1, len(arrays), figsize=(2.6 * len(arrays), 2.6 * rows / columns + 0.6),
-                                squeeze=False)
+    figure, axes = plt.subplots(
+        1, len(arrays), figsize=(2.6 * len(arrays), 2.6 * rows / columns + 0.6), squeeze=False
+    )
     for ax, (caption, image) in zip(axes[0], arrays.items()):
         ax.imshow(image, cmap="gray_r", vmin=min(image.min(), -1), vmax=1, interpolation="nearest")
         ax.set_title(caption, fontsize=9)

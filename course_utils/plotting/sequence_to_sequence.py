@@ -14,8 +14,11 @@ length, sampling schedules, the search tree of a toy decoder, beam-width sweeps,
 Attention weights are drawn with output steps down the y axis and input tokens along the x axis,
 so row j shows where the decoder looked while writing output token j (rows sum to 1).
 """
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+from course_utils.validation import shape
 
 
 __all__ = [
@@ -33,13 +36,14 @@ __all__ = [
 
 def _crop(weights, source_tokens, target_tokens):
     weights = np.asarray(weights, dtype=float)
-    if weights.ndim != 2:
-        raise ValueError(f"weights must be (T_out, T_in) for one example, got shape {weights.shape}")
+    shape(weights.shape, "weights", ("T_out", "T_in"))  # one example
     source_tokens, target_tokens = list(source_tokens), list(target_tokens)
     if len(source_tokens) > weights.shape[1] or len(target_tokens) > weights.shape[0]:
-        raise ValueError(f"{len(target_tokens)} target and {len(source_tokens)} source tokens do not "
-                         f"fit weights of shape {weights.shape} (T_out, T_in)")
-    return weights[:len(target_tokens), :len(source_tokens)], source_tokens, target_tokens
+        raise ValueError(
+            f"{len(target_tokens)} target and {len(source_tokens)} source tokens do not "
+            f"fit weights of shape {weights.shape} (T_out, T_in)"
+        )
+    return weights[: len(target_tokens), : len(source_tokens)], source_tokens, target_tokens
 
 
 def plot_attention(weights, source_tokens, target_tokens, ax=None, title=None, annotate=False):
@@ -58,8 +62,9 @@ def plot_attention(weights, source_tokens, target_tokens, ax=None, title=None, a
     """
     weights, source_tokens, target_tokens = _crop(weights, source_tokens, target_tokens)
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.55 * len(source_tokens) + 1.8,
-                                      0.4 * len(target_tokens) + 1.2))
+        _, ax = plt.subplots(
+            figsize=(0.55 * len(source_tokens) + 1.8, 0.4 * len(target_tokens) + 1.2)
+        )
     image = ax.imshow(weights, cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=60, ha="right")
     ax.set_yticks(range(len(target_tokens)), target_tokens)
@@ -69,8 +74,15 @@ def plot_attention(weights, source_tokens, target_tokens, ax=None, title=None, a
     if annotate:
         for (row, column), value in np.ndenumerate(weights):
             if value >= 0.05:
-                ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=7,
-                        color="white" if value > 0.5 else "black")
+                ax.text(
+                    column,
+                    row,
+                    f"{value:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if value > 0.5 else "black",
+                )
     if title:
         ax.set_title(title)
     plt.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="weight α_ij")
@@ -92,8 +104,9 @@ def plot_attention_comparison(weights_by_name, source_tokens, target_tokens, tit
         raise ValueError("weights_by_name is empty: pass {model name: (T_out, T_in) weights}")
     count = len(weights_by_name)
     width = 0.5 * len(list(source_tokens)) + 2.2
-    figure, axes = plt.subplots(1, count, figsize=(width * count, 0.4 * len(list(target_tokens)) + 1.8),
-                                squeeze=False)
+    figure, axes = plt.subplots(
+        1, count, figsize=(width * count, 0.4 * len(list(target_tokens)) + 1.8), squeeze=False
+    )
     for ax, (name, weights) in zip(axes[0], weights_by_name.items()):
         plot_attention(weights, source_tokens, target_tokens, ax=ax, title=name)
     if title:
@@ -102,8 +115,9 @@ def plot_attention_comparison(weights_by_name, source_tokens, target_tokens, tit
     return figure, axes[0]
 
 
-def plot_accuracy_by_length(lengths, accuracies_by_name, counts=None, ax=None,
-                            xlabel="input length (tokens)", title=None):
+def plot_accuracy_by_length(
+    lengths, accuracies_by_name, counts=None, ax=None, xlabel="input length (tokens)", title=None
+):
     """Sequence-level exact-match accuracy against input length, one line per model.
 
     Args:
@@ -125,8 +139,10 @@ def plot_accuracy_by_length(lengths, accuracies_by_name, counts=None, ax=None,
     positions = np.arange(len(lengths))
     for (name, values), marker in zip(accuracies_by_name.items(), "osD^v<>"):
         ax.plot(positions, values, marker=marker, label=name)
-    labels = [str(x) if counts is None else f"{x}\n(n={n})" for x, n in
-              zip(lengths, counts if counts is not None else lengths)]
+    labels = [
+        str(x) if counts is None else f"{x}\n(n={n})"
+        for x, n in zip(lengths, counts if counts is not None else lengths)
+    ]
     ax.set_xticks(positions, labels)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(xlabel)
@@ -175,8 +191,11 @@ def _search_tree(probabilities, start_id, end_id, min_probability):
         if len(prefix) == max_length or (prefix and prefix[-1] == end_id):
             continue
         previous = prefix[-1] if prefix else start_id
-        children = [(prefix + (token,), probability * p) for token, p in enumerate(probabilities[len(prefix), previous])
-                    if probability * p >= min_probability]
+        children = [
+            (prefix + (token,), probability * p)
+            for token, p in enumerate(probabilities[len(prefix), previous])
+            if probability * p >= min_probability
+        ]
         stack.extend(reversed(children))
     return nodes
 
@@ -197,28 +216,48 @@ def plot_search_tree(probabilities, tokens, start_id, end_id, paths, min_probabi
     """
     probabilities = np.asarray(probabilities, dtype=float)
     nodes = _search_tree(probabilities, start_id, end_id, min_probability)
-    leaves = [prefix for prefix, _ in nodes if not any(other[:-1] == prefix for other, _ in nodes if other)]
+    leaves = [
+        prefix
+        for prefix, _ in nodes
+        if not any(other[:-1] == prefix for other, _ in nodes if other)
+    ]
     y = {leaf: -index for index, leaf in enumerate(leaves)}
-    for prefix, _ in sorted(nodes, key=lambda node: -len(node[0])):  # parents sit between their children
+    # parents sit between their children
+    for prefix, _ in sorted(nodes, key=lambda node: -len(node[0])):
         if prefix not in y:
-            children = [y[other] for other, _ in nodes if other[:-1] == prefix and other and other in y]
+            children = [
+                y[other] for other, _ in nodes if other[:-1] == prefix and other and other in y
+            ]
             y[prefix] = float(np.mean(children))
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.35 * len(leaves) + 1.8))
-    on_path = {label: {tuple(path[:n]) for n in range(len(path) + 1)} for label, path in paths.items()}
     for prefix, probability in nodes:
         if prefix:
             parent = prefix[:-1]
-            ax.plot([len(parent), len(prefix)], [y[parent], y[prefix]], color="0.75", lw=1, zorder=1)
+            ax.plot(
+                [len(parent), len(prefix)], [y[parent], y[prefix]], color="0.75", lw=1, zorder=1
+            )
         ax.scatter(len(prefix), y[prefix], s=18, color="0.4", zorder=2)
         name = tokens[prefix[-1]] if prefix else "<start>"
-        ax.annotate(f"{name} {probability:.3g}", (len(prefix), y[prefix]), xytext=(4, 3),
-                    textcoords="offset points", fontsize=7)
+        ax.annotate(
+            f"{name} {probability:.3g}",
+            (len(prefix), y[prefix]),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=7,
+        )
     for (label, path), color in zip(paths.items(), PATH_COLORS):
         prefixes = [tuple(path[:n]) for n in range(len(path) + 1) if tuple(path[:n]) in y]
         offset = 0.08 * (list(paths).index(label) - (len(paths) - 1) / 2)
-        ax.plot([len(p) for p in prefixes], [y[p] + offset for p in prefixes], color=color, lw=2.5, alpha=0.8,
-                label=f"{label}: {' '.join(tokens[t] for t in path)}", zorder=3)
+        ax.plot(
+            [len(p) for p in prefixes],
+            [y[p] + offset for p in prefixes],
+            color=color,
+            lw=2.5,
+            alpha=0.8,
+            label=f"{label}: {' '.join(tokens[t] for t in path)}",
+            zorder=3,
+        )
     ax.set_xticks(range(probabilities.shape[0] + 1))
     ax.set_xlim(-0.1, probabilities.shape[0] + 0.45)
     ax.set_xlabel("output position (tokens generated)")
@@ -246,11 +285,20 @@ def plot_beam_sweep(widths, log_probs, bleu, greedy_log_prob, greedy_bleu, refer
     left.axhline(greedy_log_prob, color="tab:red", ls="--", label="greedy")
     if reference_log_prob is not None:
         left.axhline(reference_log_prob, color="0.5", ls=":", label="references")
-    left.set(xscale="log", xlabel="beam width", ylabel="mean log p(output | input) (nats)",
-             title="Model score of the output")
+    left.set(
+        xscale="log",
+        xlabel="beam width",
+        ylabel="mean log p(output | input) (nats)",
+        title="Model score of the output",
+    )
     right.plot(widths, bleu, "o-", label="beam search")
     right.axhline(greedy_bleu, color="tab:red", ls="--", label="greedy")
-    right.set(xscale="log", xlabel="beam width", ylabel="corpus BLEU (0-100)", title="Quality against the references")
+    right.set(
+        xscale="log",
+        xlabel="beam width",
+        ylabel="corpus BLEU (0-100)",
+        title="Quality against the references",
+    )
     for ax in (left, right):
         ax.minorticks_off()
         ax.set_xticks(widths, [str(w) for w in widths])
@@ -263,8 +311,14 @@ def plot_positional_encoding(encoding, ax=None):
     """Heat map of a positional encoding (positions x dimensions)."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
-    image = ax.imshow(np.asarray(encoding).T, aspect="auto", cmap="RdBu", vmin=-1, vmax=1, origin="lower")
-    ax.set(xlabel="position p", ylabel="dimension (even: sin, odd: cos)", title="Sinusoidal positional encoding")
+    image = ax.imshow(
+        np.asarray(encoding).T, aspect="auto", cmap="RdBu", vmin=-1, vmax=1, origin="lower"
+    )
+    ax.set(
+        xlabel="position p",
+        ylabel="dimension (even: sin, odd: cos)",
+        title="Sinusoidal positional encoding",
+    )
     ax.grid(False)
     plt.colorbar(image, ax=ax, fraction=0.04)
     return ax
@@ -289,10 +343,18 @@ def plot_step_time_scaling(lengths, seconds, fits=None, ax=None):
         ax.plot(lengths, 1e3 * np.asarray(values), "o-", color=color, label=name)
         if fits and name in fits:
             slope, intercept = fits[name]
-            ax.plot(lengths, 1e3 * (slope * lengths + intercept), ":", color=color,
-                    label=f"{name}: linear fit, {1e6 * slope:.3g} µs per time step")
-    ax.set(xlabel="sequence length T (time steps)", ylabel="time per training step (ms)",
-           title="Training step time against sequence length")
+            ax.plot(
+                lengths,
+                1e3 * (slope * lengths + intercept),
+                ":",
+                color=color,
+                label=f"{name}: linear fit, {1e6 * slope:.3g} µs per time step",
+            )
+    ax.set(
+        xlabel="sequence length T (time steps)",
+        ylabel="time per training step (ms)",
+        title="Training step time against sequence length",
+    )
     ax.legend(fontsize=8)
     return ax
 
@@ -307,6 +369,8 @@ def plot_path_lengths(lengths, path_lengths, ax=None):
         _, ax = plt.subplots(figsize=(5, 3.2))
     for name, values in path_lengths.items():
         ax.plot(lengths, values, "o-", label=name)
-    ax.set(xlabel="sequence length T", ylabel="longest path (steps)", title="Path between the two ends")
+    ax.set(
+        xlabel="sequence length T", ylabel="longest path (steps)", title="Path between the two ends"
+    )
     ax.legend(fontsize=8)
     return ax

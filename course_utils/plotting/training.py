@@ -10,11 +10,27 @@ Example:
     axes = plot_history(diverging, metrics=("loss", "grad_norm"), label="no clipping")
     plot_history(clipped, metrics=("loss", "grad_norm"), axes=axes, label="clip_norm=1")
 """
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from course_utils.validation import fail_described
+
 __all__ = ["plot_history", "plot_learning_curves"]
+
+
+def panel_axes(axes, count, what, **subplots):
+    """`(figure, list of count axes)`: new ones from `plt.subplots(**subplots)` if `axes` is None,
+    else the given axes, which must be exactly one per `what` (e.g. "metric")."""
+    if axes is None:
+        figure, grid = plt.subplots(squeeze=False, **subplots)
+        return figure, list(grid.ravel())
+    axes = list(np.ravel(axes))
+    if len(axes) != count:
+        fail_described("axes", f"one per {what}: {count} axes", f"{len(axes)}")
+    return axes[0].figure, axes
+
 
 Y_LABELS = {
     "loss": "loss",
@@ -28,8 +44,10 @@ LOG_SCALE = {"grad_norm"}
 def _history_dict(history):
     values = getattr(history, "history", history)
     if not isinstance(values, dict):
-        raise TypeError("history must be a TrainingHistory, a keras History or a dict of lists, "
-                        f"got {type(history).__name__}")
+        raise TypeError(
+            "history must be a TrainingHistory, a keras History or a dict of lists, "
+            f"got {type(history).__name__}"
+        )
     return values
 
 
@@ -59,18 +77,18 @@ def plot_history(history, metrics=None, *, axes=None, label=None, title=None, lo
     metrics = list(metrics)
     missing = [name for name in metrics if name not in values and f"val_{name}" not in values]
     if missing or not metrics:
-        raise ValueError(f"no recorded values for {missing or metrics!r}; the history has "
-                         f"{sorted(values)}")
+        raise ValueError(
+            f"no recorded values for {missing or metrics!r}; the history has {sorted(values)}"
+        )
     log_scale = LOG_SCALE if log_scale is None else set(log_scale)
-    if axes is None:
-        fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics) + 0.6, 3.2),
-                                 squeeze=False)
-        axes = list(axes[0])
-    else:
-        axes = list(np.ravel(axes))
-        if len(axes) != len(metrics):
-            raise ValueError(f"got {len(axes)} axes for {len(metrics)} metrics {metrics!r}")
-        fig = axes[0].figure
+    fig, axes = panel_axes(
+        axes,
+        len(metrics),
+        "metric",
+        nrows=1,
+        ncols=len(metrics),
+        figsize=(3.6 * len(metrics) + 0.6, 3.2),
+    )
     diverged = getattr(history, "diverged", None)
     for ax, name in zip(axes, metrics):
         color = None
@@ -80,8 +98,9 @@ def plot_history(history, metrics=None, *, axes=None, label=None, title=None, lo
             curve = np.asarray(values[key], dtype=float)
             epochs = np.arange(1, len(curve) + 1)
             text = f"{label}, {suffix}" if label else suffix
-            (line,) = ax.plot(epochs, curve, style, color=color, marker="o", markersize=3,
-                              label=text)
+            (line,) = ax.plot(
+                epochs, curve, style, color=color, marker="o", markersize=3, label=text
+            )
             color = line.get_color()
             if diverged and key == name:
                 ax.plot(epochs[-1], curve[-1], "x", color="red", markersize=10, mew=2)

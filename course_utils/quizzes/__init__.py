@@ -7,5 +7,16 @@ The engine is `core.py`; the questions are written once, one module per part (`f
 with `question(text, *options, notebooks=...)`, where each option is `(letter, RIGHT or WRONG,
 text, explanation)`. Explanations say *why* an option is right or wrong in a sentence or two.
 """
-from course_utils.quizzes.core import (PART_NAMES, RIGHT, WRONG, Question, QuizResult, check,  # noqa: F401
-                                       part, question, render, show)
+
+from course_utils.quizzes.core import (
+    PART_NAMES,
+    RIGHT,
+    WRONG,
+    Question,
+    QuizResult,
+    check,  # noqa: F401
+    part,
+    question,
+    render,
+    show,
+)

@@ -1,9 +1,10 @@
-"""Self-check multiple-choice quizzes, one per part of the course: show the questions, check answers.
+"""Self-check multiple-choice quizzes, one per part of the course: show the questions, check
+answers.
 
     from course_utils import quizzes
     quizzes.show("foundations")                           # the questions, rendered as Markdown
-    answers = {1: {"a", "c"}, 2: "b", 3: {"c"}}          # question number -> the option(s) you choose
-    result = quizzes.check("foundations", answers)        # prints feedback on every answered question
+    answers = {1: {"a", "c"}, 2: "b", 3: {"c"}}  # question number -> the option(s) you choose
+    result = quizzes.check("foundations", answers)  # prints feedback on every answered question
     bool(result)                                         # True when every question is right
 
 A question has one or more correct options; an answer is right when it chooses exactly those.
@@ -15,12 +16,24 @@ The questions, options and explanations are written once, in `course_utils/quizz
 quiz notebooks render them with `show`. A question that corrects an error in the lecture notes
 names it in `corrects` (the list is at the end of SYLLABUS.md).
 """
+
 import importlib
-import numbers
 import textwrap
 from dataclasses import dataclass
 
-__all__ = ["Option", "Question", "Part", "QuizResult", "PART_NAMES", "part", "render", "show", "check"]
+from course_utils.validation import fail, is_integer, one_of
+
+__all__ = [
+    "Option",
+    "Question",
+    "Part",
+    "QuizResult",
+    "PART_NAMES",
+    "part",
+    "render",
+    "show",
+    "check",
+]
 
 PART_NAMES = ("foundations", "gated_memory", "architectures", "sequence_to_sequence")
 RIGHT, WRONG = True, False  # readable flags for the option tuples of the question modules
@@ -29,7 +42,8 @@ _WIDTH = 100  # feedback lines are wrapped to this many characters
 
 @dataclass(frozen=True)
 class Option:
-    """One answer option: its letter, its text, whether it is correct, and why (shown as feedback)."""
+    """One answer option: its letter, its text, whether it is correct, and why (shown as
+    feedback)."""
 
     letter: str
     text: str
@@ -39,7 +53,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
-    """A question with its options, the notebooks that teach it, and the notes' error it corrects, if any."""
+    """A question with its options, the notebooks that teach it, and the notes' error it corrects,
+    if any."""
 
     text: str
     options: tuple
@@ -66,21 +81,31 @@ class Part:
 
 def question(text, *options, notebooks=(), corrects=""):
     """Build a `Question` from option tuples `(letter, RIGHT or WRONG, text, explanation)`."""
-    return Question(text=text, options=tuple(Option(letter, option_text, correct, explanation)
-                                             for letter, correct, option_text, explanation in options),
-                    notebooks=tuple(notebooks), corrects=corrects)
+    return Question(
+        text=text,
+        options=tuple(
+            Option(letter, option_text, correct, explanation)
+            for letter, correct, option_text, explanation in options
+        ),
+        notebooks=tuple(notebooks),
+        corrects=corrects,
+    )
 
 
 def part(name):
     """The `Part` called `name` (one of `PART_NAMES`), loaded from `course_utils.quizzes.<name>`."""
-    if name not in PART_NAMES:
-        raise ValueError(f"unknown quiz {name!r}; expected one of {', '.join(PART_NAMES)}")
+    one_of(name, "quiz", PART_NAMES)
     module = importlib.import_module(f"course_utils.quizzes.{name}")
-    return Part(name=name, title=module.TITLE, notebooks=tuple(module.NOTEBOOKS), questions=tuple(module.QUESTIONS))
+    return Part(
+        name=name,
+        title=module.TITLE,
+        notebooks=tuple(module.NOTEBOOKS),
+        questions=tuple(module.QUESTIONS),
+    )
 
 
 def _notebook_list(numbers_):
-    """"notebook 05" or "notebooks 05, 06"."""
+    """ "notebook 05" or "notebooks 05, 06"."""
     word = "notebook" if len(numbers_) == 1 else "notebooks"
     return f"{word} " + ", ".join(f"{number:02d}" for number in numbers_)
 
@@ -88,8 +113,13 @@ def _notebook_list(numbers_):
 def render(name):
     """The questions of a quiz as Markdown text (no answers, no explanations)."""
     quiz = part(name)
-    lines = [f"### {quiz.title} ({_notebook_list(quiz.notebooks)})", "",
-             f"{len(quiz.questions)} questions. Each has **one or more** correct options: choose all that apply.", ""]
+    lines = [
+        f"### {quiz.title} ({_notebook_list(quiz.notebooks)})",
+        "",
+        f"{len(quiz.questions)} questions. Each has **one or more** correct options: choose all "
+        f"that apply.",
+        "",
+    ]
     for number, item in enumerate(quiz.questions, start=1):
         lines += [f"**{number}.** {item.text} *({_notebook_list(item.notebooks)})*", ""]
         lines += [f"- **{option.letter})** {option.text}" for option in item.options]
@@ -113,17 +143,22 @@ def show(name):
 
 
 def _letters(value, number, item):
-    """Normalise one answer to a frozenset of valid letters, or raise ValueError saying what is wrong."""
+    """Normalise one answer to a frozenset of valid letters, or raise ValueError saying what is
+    wrong."""
     valid = [option.letter for option in item.options]
     if isinstance(value, str):
         value = {value}
     if not isinstance(value, (set, frozenset, list, tuple)):
-        raise ValueError(f"the answer to question {number} should be a set of option letters like {{'a', 'c'}}, "
-                         f"got {type(value).__name__} {value!r}")
+        raise ValueError(
+            f"the answer to question {number} should be a set of option letters like "
+            f"{{'a', 'c'}}, got {type(value).__name__} {value!r}"
+        )
     letters = set()
     for letter in value:
         if not isinstance(letter, str):
-            raise ValueError(f"question {number}: options are letters (strings) like 'a', got {letter!r}")
+            raise ValueError(
+                f"question {number}: options are letters (strings) like 'a', got {letter!r}"
+            )
         cleaned = letter.strip().lower().rstrip(")")
         if cleaned not in valid:
             raise ValueError(f"question {number} has options {', '.join(valid)}; got {letter!r}")
@@ -133,14 +168,19 @@ def _letters(value, number, item):
 
 def _validate(quiz, answers):
     if not isinstance(answers, dict):
-        raise ValueError(f"answers should be a dict like {{1: {{'b'}}, 2: {{'a', 'c'}}}}, got {type(answers).__name__}")
+        raise ValueError(
+            f"answers should be a dict like {{1: {{'b'}}, 2: {{'a', 'c'}}}}, got "
+            f"{type(answers).__name__}"
+        )
     count = len(quiz.questions)
     chosen = {}
     for number, value in answers.items():
-        if isinstance(number, bool) or not isinstance(number, numbers.Integral):
-            raise ValueError(f"question numbers are ints from 1 to {count}, got {number!r}")
+        if not is_integer(number):
+            fail("question number", f"an integer from 1 to {count}", number)
         if not 1 <= number <= count:
-            raise ValueError(f"question {number} does not exist: the {quiz.name} quiz has questions 1 to {count}")
+            raise ValueError(
+                f"question {number} does not exist: the {quiz.name} quiz has questions 1 to {count}"
+            )
         letters = _letters(value, int(number), quiz.questions[int(number) - 1])
         if letters:  # an empty set counts as not answered
             chosen[int(number)] = letters
@@ -148,8 +188,14 @@ def _validate(quiz, answers):
 
 
 def _wrap(text, indent):
-    return textwrap.fill(text, width=_WIDTH, initial_indent=indent, subsequent_indent=indent + "    ",
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        width=_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _plural(count, word):
@@ -169,8 +215,11 @@ def _feedback(number, item, letters):
     if len(letters) == 1:
         wrong_phrase = "your choice is wrong"
     else:
-        wrong_phrase = f"{len(wrong_choices)} of your choices {'is' if len(wrong_choices) == 1 else 'are'} wrong"
-    missing_phrase = f"{_plural(len(missing), 'correct option')} {'is' if len(missing) == 1 else 'are'} missing"
+        verb = "is" if len(wrong_choices) == 1 else "are"
+        wrong_phrase = f"{len(wrong_choices)} of your choices {verb} wrong"
+    missing_phrase = (
+        f"{_plural(len(missing), 'correct option')} {'is' if len(missing) == 1 else 'are'} missing"
+    )
     if wrong_choices:
         status = "wrong"
         summary = wrong_phrase + (f" and {missing_phrase}" if missing else "")
@@ -190,7 +239,9 @@ class QuizResult:
 
     def __init__(self, name, statuses):
         self.name = name
-        self.statuses = dict(statuses)  # question number -> "right", "partly right", "wrong", "not answered"
+        self.statuses = dict(
+            statuses
+        )  # question number -> "right", "partly right", "wrong", "not answered"
         self.right = sum(status == "right" for status in self.statuses.values())
         self.total = len(self.statuses)
 
@@ -201,11 +252,13 @@ class QuizResult:
         return f"[quiz {self.name}] {self.right} of {self.total} right"
 
     def _ipython_display_(self):
-        """`check` has already printed the feedback; show nothing more when it ends a notebook cell."""
+        """`check` has already printed the feedback; show nothing more when it ends a notebook
+        cell."""
 
 
 def check(name, answers):
-    """Check `answers` (question number -> chosen option letters) to the quiz `name`; print feedback.
+    """Check `answers` (question number -> chosen option letters) to the quiz `name`; print
+    feedback.
 
     Args:
         name: one of `PART_NAMES`, e.g. "foundations".
@@ -217,8 +270,9 @@ def check(name, answers):
         A `QuizResult`; `bool(result)` is True when every question is right.
 
     Raises:
-        ValueError: unknown quiz name, `answers` not a dict, a question number that does not exist,
-            an answer that is not a set of letters, or a letter that is not an option of its question.
+        ValueError: unknown quiz name, `answers` not a dict, a question number that does not
+            exist, an answer that is not a set of letters, or a letter that is not an option of
+            its question.
     """
     quiz = part(name)
     chosen = _validate(quiz, answers)
@@ -229,9 +283,13 @@ def check(name, answers):
             continue
         statuses[number], question_lines = _feedback(number, item, chosen[number])
         lines += question_lines + [""]
-    counts = {status: sum(value == status for value in statuses.values())
-              for status in ("right", "partly right", "wrong", "not answered")}
-    summary = ", ".join(f"{count} {status}" for status, count in counts.items() if count and status != "right")
+    counts = {
+        status: sum(value == status for value in statuses.values())
+        for status in ("right", "partly right", "wrong", "not answered")
+    }
+    summary = ", ".join(
+        f"{count} {status}" for status, count in counts.items() if count and status != "right"
+    )
     header = f"Quiz {quiz.title!r}: {counts['right']} of {len(quiz.questions)} right"
     print(header + (f" ({summary})." if summary else ".") + "\n")
     for line in lines:

@@ -2,7 +2,7 @@
 
 Nothing here is the course's own invention: a model built inside `strategy.scope()` of
 `tf.distribute.MirroredStrategy` (one copy of every variable per device) is trained by the usual
-`train` call, which then runs `DistributedSteps` instead of `CompiledSteps`:
+`train` call, which then runs `DistributedTrainStep` instead of `TrainStep`:
 
     strategy = tf.distribute.MirroredStrategy()      # the one added line: all local GPUs
     with strategy.scope():
@@ -17,10 +17,19 @@ checks this on two logical CPU devices). Metrics see the gathered predictions of
 Dropout draws different random numbers per replica, so models with dropout match only in
 distribution. Evaluation runs on one device (reading the mirrored variables). An optimizer
 *object* must be created inside the same scope (or pass its name); mixing scopes is a ValueError.
+
+XLA under a strategy: the gradient all-reduce and the optimizer update run outside XLA (a
+`tf.function` without `jit_compile`); each replica's forward and backward pass is a compiled
+function with `jit_compile=True` called from there, which TensorFlow runs through XLA or refuses
+with an error. `history.xla_used` is True when those replica passes ran XLA-compiled, and False
+after the fallback (tests/test_distributed.py checks both, with a model XLA cannot compile).
 """
+
 import tensorflow as tf
 
-from course_utils.training.steps import CompiledSteps
+from course_utils import validation
+from course_utils.compiled import compiled
+from course_utils.training.steps import TrainStep, holding_weakly
 
 
 def model_strategy(model):
@@ -32,9 +41,12 @@ def model_strategy(model):
         if isinstance(value, tf.distribute.DistributedValues):
             return value.distribute_strategy
     if tf.distribute.has_strategy() and model.weights:
-        raise ValueError(f"the model was built outside `{type(tf.distribute.get_strategy()).__name__}"
-                         "().scope()` but is trained inside it; build the model inside `with "
-                         "strategy.scope():` so that its variables exist on every device")
+        outer = type(tf.distribute.get_strategy()).__name__
+        raise ValueError(
+            f"the model was built outside `{outer}().scope()` but is trained inside "
+            "it; build the model inside `with strategy.scope():` so that its "
+            "variables exist on every device"
+        )
     return None
 
 
@@ -46,30 +58,48 @@ def build_optimizer(optimizer, variables):
     except (RuntimeError, ValueError) as error:
         if "strategy" not in str(error).lower():
             raise
-        raise ValueError("the optimizer and the model were created under different tf.distribute "
-                         "strategies; create both inside the same `with strategy.scope():`, or "
-                         "pass the optimizer by name (optimizer='adam')") from None
+        raise ValueError(
+            "the optimizer and the model were created under different tf.distribute "
+            "strategies; create both inside the same `with strategy.scope():`, or "
+            "pass the optimizer by name (optimizer='adam')"
+        ) from None
 
 
 def check_batch_size(strategy, batch_size):
+    """`batch_size`, if every replica of `strategy` gets an equal slice of it."""
     replicas = strategy.num_replicas_in_sync
     if batch_size % replicas:
-        raise ValueError(f"batch_size {batch_size} must be a multiple of the {replicas} replicas "
-                         f"of {type(strategy).__name__}, so that every device gets an equal slice")
+        validation.fail(
+            "batch_size",
+            f"a multiple of the {replicas} replicas of "
+            f"{type(strategy).__name__}, so that every device gets an equal slice",
+            batch_size,
+        )
+    return batch_size
 
 
-class DistributedSteps(CompiledSteps):
-    """`CompiledSteps` whose optimizer steps run data-parallel under `strategy`."""
+class DistributedTrainStep(TrainStep):
+    """`TrainStep` whose optimizer steps run data-parallel under `strategy`."""
 
-    def __init__(self, strategy, *args, **kwargs):
+    name = "distributed training"
+
+    def __init__(self, *, strategy, **settings):
         self.strategy = strategy
-        super().__init__(*args, **kwargs)
+        self.replicas = strategy.num_replicas_in_sync
+        super().__init__(**settings)
 
-    def make_functions(self):
-        super().make_functions()
+    def function(self):
         # Cross-device communication stays outside XLA: only each replica's pass is compiled.
-        self.replica_gradients = tf.function(self._gradients, jit_compile=self.jit_compile)
-        self.train_call = tf.function(self._train_call)
+        return compiled(self, (self.name, self.jit_compile), lambda: holding_weakly(self._call))
+
+    def replica_gradients(self):
+        """The compiled forward and backward pass of one replica (XLA while `jit_compile`)."""
+        return compiled(
+            self,
+            "replica gradients",
+            lambda: holding_weakly(self._gradients),
+            jit_compile=self.jit_compile,
+        )
 
     def _objective(self, loss_sum, weight_sum):
         # Summed over replicas and divided by the whole batch's weight in `_step`, this is the
@@ -77,27 +107,40 @@ class DistributedSteps(CompiledSteps):
         return loss_sum + self._model_losses() * tf.stop_gradient(weight_sum)
 
     def _step(self, x, y, weights, states, carry):
-        strategy, replicas = self.strategy, self.strategy.num_replicas_in_sync
+        strategy, replicas = self.strategy, self.replicas
         batch = weights.shape[0]
+        replica_gradients = self.replica_gradients()
 
         def replica_slice(t):  # rows of this replica: (batch, ...) -> (batch / replicas, ...)
             index = tf.distribute.get_replica_context().replica_id_in_sync_group
             return tf.reshape(t, (replicas, batch // replicas) + tuple(t.shape[1:]))[index]
 
         def on_replica(x, y, weights, states):
-            return self.replica_gradients([replica_slice(t) for t in x], replica_slice(y),
-                                          replica_slice(weights),
-                                          [replica_slice(s) for s in states])
+            return replica_gradients(
+                [replica_slice(t) for t in x],
+                replica_slice(y),
+                replica_slice(weights),
+                [replica_slice(s) for s in states],
+            )
 
         grads, loss_sum, weight_sum, prediction, element_weights, new_states = strategy.run(
-            on_replica, args=(list(x), y, weights, list(states)))
-        total = lambda value: strategy.reduce(tf.distribute.ReduceOp.SUM, value, axis=None)
-        whole = lambda value: strategy.gather(value, axis=0)
+            on_replica, args=(list(x), y, weights, list(states))
+        )
+
+        def total(value):  # summed over the replicas
+            return strategy.reduce(tf.distribute.ReduceOp.SUM, value, axis=None)
+
+        def whole(value):  # the replicas' rows gathered into the whole batch
+            return strategy.gather(value, axis=0)
+
         loss_sum, weight_sum = total(loss_sum), total(weight_sum)
         scale = 1.0 / tf.maximum(weight_sum, 1e-12)
         grads = [total(g) * scale for g in grads]
         loss = loss_sum * scale + self._model_losses()
-        carry = self._apply(grads, loss, loss_sum, weight_sum, y, whole(prediction),
-                            whole(element_weights), carry)
-        return carry, [tf.reshape(tf.stop_gradient(whole(new)), old.shape)  # static shape
-                       for new, old in zip(new_states, states)]
+        carry = self._apply(
+            grads, loss, loss_sum, weight_sum, y, whole(prediction), whole(element_weights), carry
+        )
+        return carry, [
+            tf.reshape(tf.stop_gradient(whole(new)), old.shape)  # static shape
+            for new, old in zip(new_states, states)
+        ]

@@ -1,4 +1,4 @@
-"""The one training path of the course: an XLA-compiled step running many optimizer steps a call.
+"""The one training path of the course: `train`, `evaluate` and `TrainingHistory`.
 
 `train(model, x, y, loss=...)` replaces `model.compile(...); model.fit(...)` in every notebook. One
 call of the compiled function (`tf.function(jit_compile=True)`) runs up to `steps_per_call`
@@ -9,15 +9,21 @@ clipping (recorded per epoch as `grad_norm`), clips (`clip_value` elementwise fi
 update. A NaN/Inf stops training *before* the bad update: a printed message names the step and
 the epoch, `history.diverged` holds it, and nothing is raised (notebook 04 shows such a run).
 
-Speed: with `fast_rnn=True` (the default) every plain `keras.layers.RNN` whose cell is a standard
-SimpleRNN/LSTM/GRU cell runs the batched-BPTT loop of `course_utils.training.fast_loop` inside the compiled
-step (same weights and results up to float rounding; scripts/benchmark.py measures the gain).
-`history.xla_used` is True only when the `jit_compile=True` function really ran: TensorFlow
-refuses to run such a function that XLA cannot compile, and `train` then says so and falls back.
+`train` runs five named steps: check the arguments and lay out the data (`batches.lay_out`);
+resolve loss, metrics and optimizer by the explicit rules of `rules.py` (what a loss expects of
+its labels comes from a table of Keras losses or from the loss itself, never from its name); get
+the compiled steps (`steps.TrainStep`, `steps.EvalStep`) from the one cache,
+`compiled.cached(model, _step_key(...), ...)`; run the epochs; finish the history.
+
+With `fast_rnn=True` (the default) every plain `keras.layers.RNN` whose cell is exactly a standard
+SimpleRNN/LSTM/GRU cell runs the batched-BPTT loop of `fast_loop.py` inside the compiled step
+(same results up to float rounding). `history.xla_used` is True only when the `jit_compile=True`
+function really ran: TensorFlow refuses to run one that XLA cannot compile, and `train` then
+says so and falls back.
 
 Truncated BPTT (`tbptt_length=k`) needs a model that takes its initial recurrent states as extra
 inputs after the data inputs and returns its final states as extra outputs after the prediction
-(the *explicit-state contract*)::
+(the *explicit-state contract*, declared by `tbptt_length` or by `state_inputs=n`)::
 
     tokens = keras.Input((None,), dtype="int32")            # (batch, time)
     h0, c0 = keras.Input((units,)), keras.Input((units,))   # (batch, units) each
@@ -29,7 +35,8 @@ Every batch of sequences (time on axis 1 of every data input and of `y`) is cut 
 `k` steps (the last may be shorter); each window is one optimizer step; the states start at zero
 for every batch and are carried from window to window through `tf.stop_gradient`. With `k` equal
 to the sequence length this is exactly full BPTT. Such a model also trains and evaluates without
-`tbptt_length`: the states then start at zero and only the prediction is used.
+`tbptt_length` when given `state_inputs=2` (here): the states then start at zero and only the
+prediction is used.
 
 A model built inside `strategy.scope()` of a `tf.distribute` strategy (MirroredStrategy over
 several GPUs) trains data-parallel with the same call and the same results up to float rounding:
@@ -37,13 +44,13 @@ see `course_utils.training.distributed`.
 
 Calling `train` (or `evaluate`) again on the same model with the same settings reuses the compiled
 step: no retracing, no XLA compilation, and an optimizer given by name keeps its state (moments,
-step count) as with repeated `model.fit` calls; `history.compile_seconds` is then None.
+step count) as with repeated `model.fit` calls; `history.compile_seconds` is then None. The
+cache holds the model weakly: a model that goes away takes its compiled steps with it.
 
 A partial last batch is padded to `batch_size` with zero sample weights, so one compiled shape
 serves the whole run; losses and metrics are means over real samples (and over unmasked time
 steps when the output carries a Keras mask, e.g. after `Embedding(mask_zero=True)`). Results are
-deterministic for a fixed seed on one CPU. Do not call
-`tf.config.experimental.enable_op_determinism()`: it silently turns XLA off.
+deterministic for a fixed seed on one CPU.
 
 Example:
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -52,27 +59,25 @@ Example:
     history.xla_used                                    # True
     evaluate(model, x, y, loss=loss)                    # {"loss": ..., "accuracy": ...}
 """
+
 import contextlib
-import math
+import dataclasses
 import time
 
 import numpy as np
 import tensorflow as tf
 
-from course_utils.training.distributed import (DistributedSteps, build_optimizer, check_batch_size,
-                                      model_strategy)
-from course_utils.training.steps import (
-    Batches,
-    CompiledSteps,
-    as_list,
-    cached_steps,
-    compiled_call,
-    resolve_loss,
-    resolve_metrics,
-    resolve_optimizer,
-    settings_key,
-    state_input_specs,
+from course_utils import validation
+from course_utils.training import rules
+from course_utils.compiled import cached, settings_key
+from course_utils.training.batches import held_out_data, lay_out
+from course_utils.training.distributed import (
+    DistributedTrainStep,
+    build_optimizer,
+    check_batch_size,
+    model_strategy,
 )
+from course_utils.training.steps import EvalStep, TrainStep
 
 DEFAULT_EVAL_BATCH_SIZE = 128
 
@@ -85,10 +90,12 @@ class TrainingHistory:
             `val_<metric>` when `validation_data` is given, and `grad_norm` (mean global
             gradient norm before clipping).
         epoch: indices (0-based, like Keras) of the epochs recorded in `history`.
-        xla_used: True when the training step really ran XLA-compiled; False after a fallback
-            (XLA could not compile the model). Under a `tf.distribute` strategy it means each
-            replica's forward and backward pass ran XLA-compiled; the gradient all-reduce and
-            the optimizer update always run outside XLA.
+        xla_used: True only when every compiled call of the run (training, and validation when
+            given) ran XLA-compiled; False with `jit_compile=False` and after a fallback (XLA
+            could not compile the model). Under a `tf.distribute` strategy it means that each
+            replica's forward and backward pass ran XLA-compiled; the gradient all-reduce and the
+            optimizer update always run outside XLA there (tests/test_distributed.py checks True
+            for a model XLA compiles and False for one it cannot).
         diverged: None, or the message printed when a NaN/Inf stopped training.
         steps: optimizer steps applied (with truncated BPTT one step per window).
         seconds_per_step: median wall time of one optimizer step over the calls that did not
@@ -96,7 +103,8 @@ class TrainingHistory:
         compile_seconds: wall time of the calls that traced and compiled (their steps
             included), None when the compiled step was reused from an earlier call.
         call_timings: (seconds, optimizer steps) of every other compiled call.
-        params: the training arguments (epochs, batch_size, steps_per_call, ...).
+        params: the training arguments (epochs, batch_size, steps_per_call, ...) and `replicas`,
+            the devices each optimizer step ran on (1 without a strategy).
     """
 
     def __init__(self):
@@ -115,98 +123,288 @@ class TrainingHistory:
         return f"TrainingHistory(epochs={len(self.epoch)}, xla_used={self.xla_used}, last={last})"
 
 
-# -- argument checks --------------------------------------------------------------------------
-def _positive_int(name, value, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer{' or None' if allow_none else ''}, "
-                         f"got {value!r}")
-    return int(value)
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The checked arguments of one `train` or `evaluate` call."""
+
+    batch_size: int
+    jit_compile: bool = True
+    fast_rnn: bool = True
+    epochs: int = 1
+    shuffle: bool = True
+    seed: int = 0
+    clip_norm: float = None
+    clip_value: float = None
+    tbptt_length: int = None
+    steps_per_call: int = None
+    log_every: int = None
+    learning_rate: float = None
 
 
-def _positive_float(name, value):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-            or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number or None, got {value!r}")
-    return float(value)
+@dataclasses.dataclass
+class Setup:
+    """The resolved loss, label kind, metrics and optimizer, with the arguments they came from."""
+
+    loss_argument: object
+    metrics_argument: object
+    optimizer_argument: object
+    kind: str
+    loss_fn: object
+    metrics: list
+    optimizer: object = None
 
 
-def _as_arrays(x, y, what="x"):
-    """Return (input arrays, labels, the Dataset's batch size or None); a Dataset is read once."""
-    if isinstance(x, tf.data.Dataset):
-        if y is not None:
-            raise ValueError(f"y must be None when {what} is a tf.data.Dataset of (x, y), "
-                             f"got y={y!r}")
-        batches = list(x.as_numpy_iterator())
-        if not batches or not isinstance(batches[0], tuple) or len(batches[0]) != 2:
-            raise ValueError(f"a {what} Dataset must yield (x, y) pairs, got {x.element_spec!r}")
-        try:
-            xs = [np.concatenate(parts) for parts in zip(*[as_list(b[0]) for b in batches])]
-            y = np.concatenate([b[1] for b in batches])
-        except ValueError as error:
-            raise ValueError(f"the batches of the {what} Dataset differ in shape beyond the batch "
-                             f"axis ({error}); pad the sequences to one length") from None
-        return xs, y, len(batches[0][1])
-    xs = [np.asarray(a) for a in as_list(x)]
-    if y is None:
-        raise ValueError(f"y is required when {what} is an array, got y=None")
-    y = np.asarray(y)
-    for i, a in enumerate(xs):
-        if a.ndim == 0 or len(a) != len(y):
-            raise ValueError(f"{what}[{i}] has {a.shape[0] if a.ndim else 0} examples but y has "
-                             f"{len(y)}: shapes {a.shape} and {y.shape} must agree on axis 0")
-    for name, a in [*((f"{what}[{i}]", a) for i, a in enumerate(xs)), ("y", y)]:
-        if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all():
-            bad = int(np.size(a) - np.isfinite(a).sum())
-            raise ValueError(f"{name} contains {bad} NaN or Inf value(s); expected finite numbers "
-                             f"(check how the data was made or normalised)")
-    return xs, y, None
+# -- 1. check the arguments and lay out the data ----------------------------------------------
+def _settings(
+    epochs,
+    batch_size,
+    shuffle,
+    seed,
+    clip_norm,
+    clip_value,
+    tbptt_length,
+    steps_per_call,
+    log_every,
+    learning_rate,
+    jit_compile,
+    fast_rnn,
+):
+    count, optional = validation.integer, validation.optional
+    positive = dict(minimum=0.0, minimum_open=True)
+    return Settings(
+        epochs=count(epochs, "epochs", minimum=1),
+        batch_size=count(batch_size, "batch_size", minimum=1),
+        shuffle=validation.flag(shuffle, "shuffle"),
+        seed=optional(validation.seed, seed, "seed"),
+        clip_norm=optional(validation.number, clip_norm, "clip_norm", **positive),
+        clip_value=optional(validation.number, clip_value, "clip_value", **positive),
+        tbptt_length=optional(count, tbptt_length, "tbptt_length", minimum=1),
+        steps_per_call=optional(count, steps_per_call, "steps_per_call", minimum=1),
+        log_every=optional(count, log_every, "log_every", minimum=1),
+        learning_rate=optional(validation.number, learning_rate, "learning_rate", **positive),
+        jit_compile=validation.flag(jit_compile, "jit_compile"),
+        fast_rnn=validation.flag(fast_rnn, "fast_rnn"),
+    )
 
 
-def _length(value):
-    return len(value) if hasattr(value, "__len__") else "?"
+# -- 2. resolve loss, metrics and optimizer ---------------------------------------------------
+def _resolve(loss, metrics, labels, data, optimizer=None, learning_rate=None):
+    """`Setup` by the rules of `course_utils.training.rules`; the optimizer (a name is built
+    here, inside the model's strategy scope) before the metrics, whose rule may refuse."""
+    keras_loss = rules.as_keras_loss(loss)
+    kind = rules.label_kind(keras_loss, labels)
+    built_optimizer = (
+        None if optimizer is None else rules.resolve_optimizer(optimizer, learning_rate)
+    )
+    y_shape = data.batches.y.shape
+    return Setup(
+        loss_argument=loss,
+        metrics_argument=metrics,
+        optimizer_argument=optimizer,
+        kind=kind,
+        loss_fn=rules.loss_function(keras_loss, kind),
+        metrics=rules.resolve_metrics(metrics, kind, keras_loss, y_shape, data.prediction_shape),
+        optimizer=built_optimizer,
+    )
 
 
-def _float32(a):
-    return a.astype(np.float32) if np.issubdtype(a.dtype, np.floating) else a
+# -- 3. the compiled steps --------------------------------------------------------------------
+def _step_key(model, kind, setup, data, settings):
+    """THE cache key of a step: every setting its compiled function depends on. Equal settings
+    share the step (configurations compared by value, objects by identity); the learning rate
+    is left out (a reused optimizer takes the new one); the trainable variables are in, as
+    freezing a layer changes them."""
+    training = (
+        (
+            settings_key(setup.optimizer_argument),
+            settings.clip_norm,
+            settings.clip_value,
+            settings.tbptt_length,
+        )
+        if kind == "train"
+        else ()
+    )
+    return (
+        kind,
+        settings_key(setup.loss_argument),
+        setup.kind,
+        settings_key(setup.metrics_argument),
+        tuple(type(m) for m in setup.metrics),
+        tuple((shape, str(dtype)) for shape, dtype in data.state_specs),
+        data.as_tuple,
+        settings.jit_compile,
+        settings.fast_rnn,
+        training,
+        tuple(id(v) for v in model.trainable_variables),
+    )
 
 
-def _run_evaluation(steps, batches, history=None):
-    for metric in steps.metrics:
+def _step_arguments(model, setup, data, settings):
+    return dict(
+        model=model,
+        loss_fn=setup.loss_fn,
+        metrics=setup.metrics,
+        state_specs=data.state_specs,
+        as_tuple=data.as_tuple,
+        jit_compile=settings.jit_compile,
+        fast_rnn=settings.fast_rnn,
+    )
+
+
+def _training_step(model, strategy, setup, data, settings):
+    """The cached `TrainStep` (`DistributedTrainStep` under a strategy), its optimizer built."""
+    arguments = dict(
+        _step_arguments(model, setup, data, settings),
+        optimizer=setup.optimizer,
+        clip_norm=settings.clip_norm,
+        clip_value=settings.clip_value,
+        tbptt_length=settings.tbptt_length,
+    )
+    step = cached(
+        model,
+        _step_key(model, "train", setup, data, settings),
+        lambda: (
+            DistributedTrainStep(strategy=strategy, **arguments)
+            if strategy
+            else TrainStep(**arguments)
+        ),
+    )
+    if not step.optimizer.built:
+        build_optimizer(step.optimizer, step.variables)
+    elif isinstance(setup.optimizer_argument, str):  # a reused optimizer keeps its state
+        step.optimizer.learning_rate = settings.learning_rate
+    return step
+
+
+def _evaluation_step(model, setup, data, settings):
+    return cached(
+        model,
+        _step_key(model, "eval", setup, data, settings),
+        lambda: EvalStep(**_step_arguments(model, setup, data, settings)),
+    )
+
+
+# -- 4. run the epochs ------------------------------------------------------------------------
+def _run_epoch(step, batches, order, history, epoch, settings):
+    """One pass over the data: (loss sum, weight sum, norm sum, optimizer steps)."""
+    for metric in step.metrics:
         metric.reset_state()
-    loss_total = weight_total = 0.0
-    for x, y, weights, count in batches.calls(np.arange(batches.examples)):
-        (loss_sum, weight_sum), _ = compiled_call(steps, "eval_call",
-                                                   (x, y, weights, tf.constant(count)), history)
-        loss_total, weight_total = loss_total + float(loss_sum), weight_total + float(weight_sum)
-    results = {} if steps.loss_fn is None else {"loss": loss_total / max(weight_total, 1e-12)}
-    results.update({metric.name: float(metric.result()) for metric in steps.metrics})
-    return results
+    totals = np.zeros(3)
+    updates_in_epoch = 0
+    for x_call, y_call, w_call, count in batches.calls(order):
+        start = time.perf_counter()
+        results, traced = step.run(x_call, y_call, w_call, tf.constant(count))
+        ok, loss_sum, weight_sum, norm_sum, updates, bad_loss, bad_norm = (
+            np.asarray(r) for r in results
+        )
+        updates = int(updates)
+        elapsed = time.perf_counter() - start
+        if traced:
+            history.compile_seconds = (history.compile_seconds or 0.0) + elapsed
+        elif ok and updates:
+            history.call_timings.append((elapsed, updates))
+        totals += [loss_sum, weight_sum, norm_sum]
+        updates_in_epoch, history.steps = updates_in_epoch + updates, history.steps + updates
+        if not ok:
+            history.diverged = _divergence_message(
+                history.steps + 1,
+                epoch + 1,
+                float(bad_loss),
+                float(bad_norm),
+                step.optimizer,
+                settings.clip_norm,
+            )
+            break
+    return (*(float(total) for total in totals), updates_in_epoch)
 
 
-def _prepare(model, x, y, loss, metrics, what="x"):
-    """Arrays, state specs and resolved metrics; one eager call on two examples builds the model."""
-    xs, y, dataset_batch_size = _as_arrays(x, y, what)
-    xs, y = [_float32(a) for a in xs], _float32(y)
-    state_specs = state_input_specs(model, len(xs))
-    sample = [a[:2] for a in xs] + [np.zeros((min(2, len(y)),) + shape, str(dtype))
-                                    for shape, dtype in state_specs]
-    if len(sample) == 1:
-        sample = sample[0]
-    elif isinstance(x, tuple) and not state_specs:
-        sample = tuple(sample)
-    prediction = model(sample, training=False)
-    prediction = prediction[0] if state_specs else prediction
-    return xs, y, state_specs, resolve_metrics(metrics, loss, y, prediction), dataset_batch_size
+def _run_epochs(step, data, held_out, settings, history):
+    """Train for `settings.epochs` epochs (fewer on divergence), recording and printing."""
+    rng = np.random.default_rng(settings.seed)
+    batches = data.batches
+    for epoch in range(settings.epochs):
+        order = (
+            rng.permutation(batches.examples) if settings.shuffle else np.arange(batches.examples)
+        )
+        loss_total, weight_total, norm_total, updates = _run_epoch(
+            step, batches, order, history, epoch, settings
+        )
+        if updates:
+            values = {"loss": loss_total / max(weight_total, 1e-12)}
+            values.update({metric.name: float(metric.result()) for metric in step.metrics})
+            if held_out is not None and history.diverged is None:
+                values.update(
+                    {
+                        f"val_{name}": value
+                        for name, value in held_out[0].evaluate(held_out[1]).items()
+                    }
+                )
+            values["grad_norm"] = norm_total / updates
+            for name, value in values.items():
+                history.history.setdefault(name, []).append(value)
+            history.epoch.append(epoch)
+            last = epoch == settings.epochs - 1 or history.diverged is not None
+            if (settings.log_every is not None and (epoch + 1) % settings.log_every == 0) or last:
+                shown = {k: v for k, v in values.items() if k != "grad_norm"}
+                print(f"epoch {epoch + 1}/{settings.epochs} | {_format_metrics(shown)}")
+        if history.diverged is not None:
+            print(history.diverged)
+            break
 
 
-def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metrics=("accuracy",),
-          epochs=1, batch_size=32, validation_data=None, shuffle=True, seed=0, clip_norm=None,
-          clip_value=None, tbptt_length=None, steps_per_call=None, log_every=None,
-          jit_compile=True, fast_rnn=True):
+def _format_metrics(values):
+    return " | ".join(f"{name} {value:.4g}" for name, value in values.items())
+
+
+def _divergence_message(step, epoch, loss, grad_norm, optimizer, clip_norm):
+    learning_rate = optimizer.learning_rate
+    learning_rate = float(learning_rate.numpy()) if hasattr(learning_rate, "numpy") else None
+    advice = (
+        "a lower learning rate"
+        if clip_norm is not None
+        else "gradient clipping (clip_norm=1.0) or a lower learning rate"
+    )
+    rate = f" (learning rate {learning_rate:.4g})" if learning_rate is not None else ""
+    return (
+        f"Training stopped at step {step} (epoch {epoch}): loss {loss:.4g}, gradient norm "
+        f"{grad_norm:.4g} is not finite. The update of that step was not applied. Likely "
+        f"cause: exploding gradients{rate}; try {advice}."
+    )
+
+
+# -- 5. finish the history --------------------------------------------------------------------
+def _finish(history, step, held_out):
+    history.xla_used = step.xla_used and (held_out is None or held_out[0].xla_used)
+    if history.call_timings:
+        history.seconds_per_step = float(np.median([t / n for t, n in history.call_timings]))
+    return history
+
+
+# -- the entry points -------------------------------------------------------------------------
+def train(
+    model,
+    x,
+    y=None,
+    *,
+    loss,
+    optimizer="adam",
+    learning_rate=1e-3,
+    metrics=("accuracy",),
+    epochs=1,
+    batch_size=32,
+    validation_data=None,
+    shuffle=True,
+    seed=0,
+    clip_norm=None,
+    clip_value=None,
+    tbptt_length=None,
+    steps_per_call=None,
+    log_every=None,
+    jit_compile=True,
+    fast_rnn=True,
+    labels=None,
+    state_inputs=None,
+):
     """Train `model` with the course's XLA-compiled step and return a `TrainingHistory`.
 
     Args:
@@ -220,8 +418,8 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
         optimizer: a Keras optimizer name (built with `learning_rate`) or an optimizer object
             (used as it is; its state carries over between calls).
         learning_rate: learning rate for an optimizer given by name.
-        metrics: metric names (`"accuracy"` follows the loss, as in Keras), metric objects or
-            callables.
+        metrics: metric names (`"accuracy"` follows what the loss expects of its labels,
+            `course_utils.training.rules`), metric objects or callables.
         epochs: passes over the data.
         batch_size: examples per optimizer step (the last batch is padded, with zero weight).
         validation_data: `(x_val, y_val)` or a Dataset, evaluated after every epoch.
@@ -236,8 +434,13 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
             line). Never prints timings.
         jit_compile: False only to compare with a run without XLA.
         fast_rnn: run every plain `keras.layers.RNN` with a standard cell through the batched-BPTT
-            loop of `course_utils.training.fast_loop` (same weights and results up to float rounding);
-            False keeps Keras's step-by-step loop.
+            loop of `course_utils.training.fast_loop` (same weights and results up to float
+            rounding); False keeps Keras's step-by-step loop.
+        labels: what the loss expects of `y`, for a custom loss that does not say it itself:
+            "sparse", "categorical", "binary" or "regression" (None: the loss's `labels`
+            attribute, the table of Keras losses, or labels passed as given).
+        state_inputs: how many model inputs after the data inputs take initial recurrent states
+            (None: with `tbptt_length` all of them, else none).
 
     Returns:
         A `TrainingHistory` (`.history`, `.xla_used`, `.diverged`, `.seconds_per_step`, ...).
@@ -246,141 +449,69 @@ def train(model, x, y=None, *, loss, optimizer="adam", learning_rate=1e-3, metri
         history = train(model, x, y, loss="mse", metrics=("mae",), epochs=3)  # x (n, time, 1)
         history.history["loss"]  # [3 floats]
     """
-    epochs = _positive_int("epochs", epochs)
-    batch_size = _positive_int("batch_size", batch_size)
-    tbptt_length = _positive_int("tbptt_length", tbptt_length, allow_none=True)
-    steps_per_call = _positive_int("steps_per_call", steps_per_call, allow_none=True)
-    log_every = _positive_int("log_every", log_every, allow_none=True)
-    clip_norm = _positive_float("clip_norm", clip_norm)
-    clip_value = _positive_float("clip_value", clip_value)
-    learning_rate = _positive_float("learning_rate", learning_rate)
+    settings = _settings(
+        epochs,
+        batch_size,
+        shuffle,
+        seed,
+        clip_norm,
+        clip_value,
+        tbptt_length,
+        steps_per_call,
+        log_every,
+        learning_rate,
+        jit_compile,
+        fast_rnn,
+    )
     if loss is None:
-        raise ValueError("loss is required, got None")
-    if validation_data is not None and not isinstance(validation_data, tf.data.Dataset):
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError("validation_data must be (x_val, y_val) or a Dataset, got "
-                             f"{type(validation_data).__name__} of length "
-                             f"{_length(validation_data)}")
-        validation_data = tuple(validation_data)
-    loss_fn, _ = resolve_loss(loss)
-    xs, y, state_specs, train_metrics, dataset_batch_size = _prepare(model, x, y, loss, metrics)
-    batch_size = dataset_batch_size or batch_size
-    if tbptt_length is not None:
-        if not state_specs:
-            raise ValueError(f"tbptt_length={tbptt_length} needs a model with state inputs and "
-                             "outputs (explicit-state contract, see course_utils.training.engine); this "
-                             f"model has {len(getattr(model, 'inputs', None) or [])} input(s) for "
-                             f"{len(xs)} data input(s)")
-        lengths = {a.shape[1] if a.ndim > 1 else None for a in xs + [y]}
-        if len(lengths) != 1 or None in lengths:
-            raise ValueError("tbptt_length needs every input and y to have the same time axis 1, "
-                             f"got shapes {[a.shape for a in xs]} and {y.shape}")
-    batches = Batches(xs, y, batch_size, steps_per_call)
-    settings = (settings_key(loss), settings_key(metrics), bool(jit_compile), bool(fast_rnn),
-                tuple(state_specs), isinstance(x, tuple))
+        validation.fail("loss", "a Keras loss name, a keras.losses.Loss or a callable", loss)
+    data = lay_out(
+        model,
+        x,
+        y,
+        batch_size=settings.batch_size,
+        state_inputs=state_inputs,
+        steps_per_call=settings.steps_per_call,
+        tbptt_length=settings.tbptt_length,
+    )
+    held_out = held_out_data(model, validation_data, data)
     strategy = model_strategy(model)
     if strategy:
-        check_batch_size(strategy, batches.batch_size)
+        check_batch_size(strategy, data.batches.batch_size)
     with strategy.scope() if strategy else contextlib.nullcontext():
-        steps = cached_steps(model, ("train", settings_key(optimizer), clip_norm, clip_value,
-                                     tbptt_length) + settings, lambda: _train_steps(
-            strategy, model, loss_fn, train_metrics, resolve_optimizer(optimizer, learning_rate),
-            clip_norm, clip_value, tbptt_length, state_specs, jit_compile, fast_rnn,
-            isinstance(x, tuple)))
-        if not steps.optimizer.built:
-            build_optimizer(steps.optimizer, steps.variables)
-        elif isinstance(optimizer, str):  # a reused optimizer keeps its state, takes the new rate
-            steps.optimizer.learning_rate = learning_rate
-    validation = None
-    if validation_data is not None:
-        val_x, val_y = (validation_data, None) if isinstance(validation_data, tf.data.Dataset) \
-            else validation_data
-        val_xs, val_y, _, val_metrics, _ = _prepare(model, val_x, val_y, loss, metrics,
-                                                    "validation x")
-        validation = (cached_steps(model, ("eval",) + settings[:-1] + (isinstance(val_x, tuple),),
-                                    lambda: CompiledSteps(
-            model, loss_fn, val_metrics, state_specs=state_specs, jit_compile=jit_compile,
-            fast_rnn=fast_rnn, as_tuple=isinstance(val_x, tuple))),
-                      Batches(val_xs, val_y, batch_size, None))
-
+        setup = _resolve(loss, metrics, labels, data, optimizer, settings.learning_rate)
+        step = _training_step(model, strategy, setup, data, settings)
+    if held_out is not None:
+        held_out_setup = _resolve(loss, metrics, labels, held_out)
+        held_out = (_evaluation_step(model, held_out_setup, held_out, settings), held_out.batches)
     history = TrainingHistory()
-    history.xla_used = bool(jit_compile)
-    history.params = {"epochs": epochs, "batch_size": batches.batch_size, "steps": batches.steps,
-                      "steps_per_call": batches.steps_per_call, "tbptt_length": tbptt_length,
-                      "fast_rnn": fast_rnn}
-    rng = np.random.default_rng(seed)
-    for epoch in range(epochs):
-        for metric in steps.metrics:
-            metric.reset_state()
-        loss_total = weight_total = norm_total = 0.0
-        updates_in_epoch = 0
-        order = rng.permutation(batches.examples) if shuffle else np.arange(batches.examples)
-        for x_call, y_call, w_call, count in batches.calls(order):
-            start = time.perf_counter()
-            results, traced = compiled_call(steps, "train_call",
-                                             (x_call, y_call, w_call, tf.constant(count)), history)
-            ok, loss_sum, weight_sum, norm_sum, updates, bad_loss, bad_norm = (
-                np.asarray(r) for r in results)
-            ok, updates = bool(ok), int(updates)
-            elapsed = time.perf_counter() - start
-            if traced:
-                history.compile_seconds = (history.compile_seconds or 0.0) + elapsed
-            elif ok and updates:
-                history.call_timings.append((elapsed, updates))
-            loss_total += float(loss_sum)
-            weight_total += float(weight_sum)
-            norm_total += float(norm_sum)
-            updates_in_epoch += updates
-            history.steps += updates
-            if not ok:
-                history.diverged = _divergence_message(
-                    history.steps + 1, epoch + 1, float(bad_loss), float(bad_norm),
-                    steps.optimizer, clip_norm)
-                break
-        if updates_in_epoch:
-            values = {"loss": loss_total / max(weight_total, 1e-12)}
-            values.update({metric.name: float(metric.result()) for metric in steps.metrics})
-            if validation is not None and history.diverged is None:
-                values.update({f"val_{name}": value for name, value in
-                               _run_evaluation(*validation, history).items()})
-            values["grad_norm"] = norm_total / updates_in_epoch
-            for name, value in values.items():
-                history.history.setdefault(name, []).append(value)
-            history.epoch.append(epoch)
-            last = epoch == epochs - 1 or history.diverged is not None
-            if (log_every is not None and (epoch + 1) % log_every == 0) or last:
-                shown = {k: v for k, v in values.items() if k != "grad_norm"}
-                print(f"epoch {epoch + 1}/{epochs} | {_format_metrics(shown)}")
-        if history.diverged is not None:
-            print(history.diverged)
-            break
-    if history.call_timings:
-        history.seconds_per_step = float(np.median([t / n for t, n in history.call_timings]))
-    return history
+    batches = data.batches
+    history.params = {
+        "epochs": settings.epochs,
+        "batch_size": batches.batch_size,
+        "steps": batches.steps,
+        "steps_per_call": batches.steps_per_call,
+        "tbptt_length": settings.tbptt_length,
+        "fast_rnn": settings.fast_rnn,
+        "replicas": step.replicas,
+    }
+    _run_epochs(step, data, held_out, settings, history)
+    return _finish(history, step, held_out)
 
 
-def _train_steps(strategy, *args):
-    """CompiledSteps, or DistributedSteps for a model built under a tf.distribute strategy."""
-    return DistributedSteps(strategy, *args) if strategy else CompiledSteps(*args)
-
-
-def _format_metrics(values):
-    return " | ".join(f"{name} {value:.4g}" for name, value in values.items())
-
-
-def _divergence_message(step, epoch, loss, grad_norm, optimizer, clip_norm):
-    learning_rate = optimizer.learning_rate
-    learning_rate = float(learning_rate.numpy()) if hasattr(learning_rate, "numpy") else None
-    advice = ("a lower learning rate" if clip_norm is not None else
-              "gradient clipping (clip_norm=1.0) or a lower learning rate")
-    rate = f" (learning rate {learning_rate:.4g})" if learning_rate is not None else ""
-    return (f"Training stopped at step {step} (epoch {epoch}): loss {loss:.4g}, gradient norm "
-            f"{grad_norm:.4g} is not finite. The update of that step was not applied. Likely "
-            f"cause: exploding gradients{rate}; try {advice}.")
-
-
-def evaluate(model, x, y=None, *, loss=None, metrics=("accuracy",),
-             batch_size=DEFAULT_EVAL_BATCH_SIZE, jit_compile=True, fast_rnn=True):
+def evaluate(
+    model,
+    x,
+    y=None,
+    *,
+    loss=None,
+    metrics=("accuracy",),
+    batch_size=DEFAULT_EVAL_BATCH_SIZE,
+    jit_compile=True,
+    fast_rnn=True,
+    labels=None,
+    state_inputs=None,
+):
     """Evaluate `model` on `(x, y)` with the same compiled machinery as `train`.
 
     Args:
@@ -390,18 +521,16 @@ def evaluate(model, x, y=None, *, loss=None, metrics=("accuracy",),
         metrics: metric names, objects or callables (as in `train`).
         batch_size: examples per batch.
         jit_compile: False only to compare with a run without XLA.
-        fast_rnn: as in `train`.
+        fast_rnn, labels, state_inputs: as in `train`.
 
     Returns:
         dict name -> float, e.g. `{"loss": 0.41, "accuracy": 0.87}`.
     """
-    batch_size = _positive_int("batch_size", batch_size)
-    loss_fn, _ = resolve_loss(loss)
-    xs, y, state_specs, eval_metrics, dataset_batch_size = _prepare(model, x, y, loss, metrics)
-    batch_size = dataset_batch_size or batch_size
-    settings = (settings_key(loss), settings_key(metrics), bool(jit_compile), bool(fast_rnn),
-                tuple(state_specs), isinstance(x, tuple))
-    steps = cached_steps(model, ("eval",) + settings, lambda: CompiledSteps(
-        model, loss_fn, eval_metrics, state_specs=state_specs, jit_compile=jit_compile,
-        fast_rnn=fast_rnn, as_tuple=isinstance(x, tuple)))
-    return _run_evaluation(steps, Batches(xs, y, batch_size, None))
+    settings = Settings(
+        batch_size=validation.integer(batch_size, "batch_size", minimum=1),
+        jit_compile=validation.flag(jit_compile, "jit_compile"),
+        fast_rnn=validation.flag(fast_rnn, "fast_rnn"),
+    )
+    data = lay_out(model, x, y, batch_size=settings.batch_size, state_inputs=state_inputs)
+    setup = _resolve(loss, metrics, labels, data)
+    return _evaluation_step(model, setup, data, settings).evaluate(data.batches)

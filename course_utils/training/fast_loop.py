@@ -3,8 +3,8 @@
 `keras.layers.RNN(cell)` runs `cell.call` once per time step, and automatic differentiation of
 that loop does three matrix products per step: the forward `h U`, the backward `dz U^T`, and the
 accumulation of the recurrent-kernel gradient `h^T dz`; the input product `x W` and its gradients
-are also done step by step. For `SimpleRNNCell`, `LSTMCell` and `GRUCell` (the course's or
-Keras's) with their default activations, this module instead
+are also done step by step. For exactly the classes `SimpleRNNCell`, `LSTMCell` and `GRUCell` (the
+course's or Keras's; `STANDARD_CELLS`) with their default activations, this module instead
 
 1. projects the inputs of all time steps at once (`x W + b`: one big product before the loop),
 2. runs only `h U` and the gate arithmetic inside the forward loop (`tf.scan`), and
@@ -12,13 +12,15 @@ Keras's) with their default activations, this module instead
    `dz U^T` inside the backward loop and computes `dU = H^T dZ` (and `dW`, `db`) as big products
    after it, the way cuDNN does.
 
-Anything else (another cell or activation, a mask, `recurrent_dropout` while training,
-`unroll=True`, an unknown sequence length, `GRUCell(reset_after=False)`, a `forget_gate_override`)
-falls back to `keras.layers.RNN`'s own loop, so results never change; `uses_fast_loop(layer, ...)`
-says which loop a call takes. `FastRNN` is the layer; `fast_loops(model)` lends the same loop to
-the plain `keras.layers.RNN` layers of a model for a while, which is how `course_utils.train`
-uses it (`fast_rnn=True`). Everything compiles with XLA. tests/test_fast_rnn.py compares outputs
-and gradients with `keras.layers.RNN` on the same cell.
+Anything else falls back to `keras.layers.RNN`'s own loop (`keras_private.keras_inner_loop`), so
+results never change: another cell, *a subclass of a standard cell* (it may override `step` or
+`call`, so the class is compared with `type(cell) in STANDARD_CELLS`, never `isinstance`), another
+activation, a mask, `recurrent_dropout` while training, `unroll=True`, an unknown sequence length,
+`GRUCell(reset_after=False)`, a `forget_gate_override`. `uses_fast_loop(layer, ...)` says which
+loop a call takes. `FastRNN` is the layer; `fast_loops(model)` lends the same loop to the plain
+`keras.layers.RNN` layers of a model for a while (`keras_private.replace_inner_loop`), which is
+how `course_utils.train` uses it (`fast_rnn=True`). Everything compiles with XLA.
+tests/test_fast_loop.py compares outputs and gradients with `keras.layers.RNN` on the same cell.
 
 Example:
     layer = FastRNN(LSTMCell(64), return_sequences=True)
@@ -28,12 +30,10 @@ Reference: the backward pass is BPTT (Werbos 1990) with the weight gradients bat
 as in cuDNN (Appleyard, Kocisky & Blunsom, "Optimizing performance of recurrent neural networks
 on GPUs", 2016).
 """
-import contextlib
-import functools
-
 import keras
 import tensorflow as tf
 
+from course_utils.keras_private import all_layers, keras_inner_loop, replace_inner_loop
 from course_utils.layers import cells as course_cells
 
 
@@ -69,16 +69,17 @@ def simple_rnn_sequence(projected, recurrent_kernel, h0):
 
     def grad(d_hs, d_last):
         d_hs = _zeros_if_none(d_hs, hs)
-        d_last = _zeros_if_none(d_last, h0)
+        kernel_t = tf.transpose(recurrent_kernel)  # once: slower as a transposed operand
+        slopes = 1.0 - hs * hs  # tanh' for all steps at once, outside the loop
 
         def back(carry, inputs):
             d_next, _ = carry
-            d_h, h = inputs
-            delta = (d_h + d_next) * (1.0 - h * h)  # through tanh
-            return tf.matmul(delta, recurrent_kernel, transpose_b=True), delta
+            d_h, slope = inputs
+            delta = (d_h + d_next) * slope
+            return tf.matmul(delta, kernel_t), delta
 
-        d_h_prev, deltas = tf.scan(back, (d_hs, hs), initializer=(d_last, tf.zeros_like(h0)),
-                                   reverse=True)
+        d_h_prev, deltas = tf.scan(back, (d_hs, slopes), initializer=(
+            _zeros_if_none(d_last, h0), tf.zeros_like(h0)), reverse=True)
         return deltas, _weight_gradient(_previous(h0, hs), deltas), d_h_prev[0]
 
     return (hs, hs[-1]), grad
@@ -86,48 +87,63 @@ def simple_rnn_sequence(projected, recurrent_kernel, h0):
 
 @tf.custom_gradient
 def lstm_sequence(projected, recurrent_kernel, h0, c0):
-    """Keras-order LSTM (gates i, f, c, o) over projected inputs (time, batch, 4 units)."""
-    def step(carry, x_t):
-        h, c, _ = carry
-        z_i, z_f, z_c, z_o = tf.split(x_t + tf.matmul(h, recurrent_kernel), 4, axis=-1)
-        i, f, g, o = tf.sigmoid(z_i), tf.sigmoid(z_f), tf.tanh(z_c), tf.sigmoid(z_o)
-        c = f * c + i * g
-        return o * tf.tanh(c), c, tf.concat([i, f, g, o], axis=-1)
+    """Keras-order LSTM (gates i, f, c, o) over projected inputs (time, batch, 4 units).
 
-    gates0 = tf.zeros_like(projected[0])
-    hs, cs, gates = tf.scan(step, projected, initializer=(h0, c0, gates0))
+    Speed (the loops run small ops, so their number and their transcendentals cost most): the four
+    gates take one tanh, sigmoid(z) = tanh(z / 2) / 2 + 1 / 2, and the forward loop also keeps the
+    slopes of the gates for the backward loop, which then needs one fused multiply and one product
+    per step and no pass over the saved sequences before it."""
+    units = h0.shape[-1]
+    scale = tf.concat([tf.fill((2 * units,), 0.5), tf.ones((units,)), tf.fill((units,), 0.5)], 0)
+    offset = 1.0 - scale  # scale * tanh(scale * z) + offset: sigmoid, sigmoid, tanh, sigmoid
+
+    def step(carry, x_t):
+        h, c_prev = carry[:2]
+        gates = scale * tf.tanh(scale * (x_t + tf.matmul(h, recurrent_kernel))) + offset
+        i, f, g, o = (gates[:, k * units:(k + 1) * units] for k in range(4))
+        c = f * c_prev + i * g
+        tanh_c = tf.tanh(c)
+        slopes = tf.concat([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g),
+                            tanh_c * o * (1.0 - o)], axis=-1)  # d gates_t / d z_t, by factor
+        return o * tanh_c, c, slopes, o * (1.0 - tanh_c * tanh_c), f  # ..., d h_t / d c_t, f
+
+    initial = (h0, c0, tf.zeros_like(projected[0]), h0, h0)
+    hs, cs, slopes, c_from_h, forget = tf.scan(step, projected, initializer=initial)
 
     def grad(d_hs, d_h_last, d_c_last):
         d_hs = _zeros_if_none(d_hs, hs)
+        kernel_t = tf.transpose(recurrent_kernel)  # once: slower as a transposed operand
 
         def back(carry, inputs):
-            d_h_next, d_c_next, _ = carry
-            d_h, gate, c, c_prev = inputs
-            i, f, g, o = tf.split(gate, 4, axis=-1)
+            d_h_next, d_c_next = carry[:2]  # d_c_next: gradient reaching c_t from c_{t+1}
+            d_h, slopes_t, c_from_h_t, f_t = inputs
             d_h = d_h + d_h_next
-            tanh_c = tf.tanh(c)
-            d_c = d_c_next + d_h * o * (1.0 - tanh_c * tanh_c)
-            delta = tf.concat([d_c * g * i * (1.0 - i), d_c * c_prev * f * (1.0 - f),
-                               d_c * i * (1.0 - g * g), d_h * tanh_c * o * (1.0 - o)], axis=-1)
-            return tf.matmul(delta, recurrent_kernel, transpose_b=True), d_c * f, delta
+            d_c = d_c_next + d_h * c_from_h_t
+            delta = tf.concat([d_c, d_c, d_c, d_h], axis=-1) * slopes_t  # d loss / d z_t
+            return tf.matmul(delta, kernel_t), d_c * f_t, delta
 
-        d_h0, d_c0, deltas = tf.scan(
-            back, (d_hs, gates, cs, _previous(c0, cs)), reverse=True,
-            initializer=(_zeros_if_none(d_h_last, h0), _zeros_if_none(d_c_last, c0), gates0))
-        return deltas, _weight_gradient(_previous(h0, hs), deltas), d_h0[0], d_c0[0]
+        d_h_prev, d_c_prev, deltas = tf.scan(
+            back, (d_hs, slopes, c_from_h, forget), reverse=True, initializer=(
+                _zeros_if_none(d_h_last, h0), _zeros_if_none(d_c_last, c0), initial[2]))
+        return deltas, _weight_gradient(_previous(h0, hs), deltas), d_h_prev[0], d_c_prev[0]
 
     return (hs, hs[-1], cs[-1]), grad
 
 
 @tf.custom_gradient
 def gru_sequence(projected, recurrent_kernel, recurrent_bias, h0):
-    """Keras GRU, reset_after=True (gates z, r, h), over projected inputs (time, batch, 3 units)."""
+    """Keras GRU, reset_after=True (gates z, r, h), over projected inputs (time, batch, 3 units).
+
+    As in `lstm_sequence`: the two sigmoid gates take one tanh, sigmoid(z) = tanh(z / 2) / 2 + 1/2,
+    and the backward loop multiplies by the transposed kernel made once before it."""
+    units = h0.shape[-1]
+
     def step(carry, x_t):
         h, _ = carry
-        x_z, x_r, x_h = tf.split(x_t, 3, axis=-1)
-        r_z, r_r, r_h = tf.split(tf.matmul(h, recurrent_kernel) + recurrent_bias, 3, axis=-1)
-        z, r = tf.sigmoid(x_z + r_z), tf.sigmoid(x_r + r_r)
-        candidate = tf.tanh(x_h + r * r_h)
+        recurrent = tf.matmul(h, recurrent_kernel) + recurrent_bias
+        z_r = 0.5 * tf.tanh(0.5 * (x_t[:, :2 * units] + recurrent[:, :2 * units])) + 0.5
+        z, r, r_h = z_r[:, :units], z_r[:, units:], recurrent[:, 2 * units:]
+        candidate = tf.tanh(x_t[:, 2 * units:] + r * r_h)
         return z * h + (1.0 - z) * candidate, tf.concat([z, r, candidate, r_h], axis=-1)
 
     saved0 = tf.zeros_like(tf.concat([h0] * 4, axis=-1))
@@ -135,6 +151,7 @@ def gru_sequence(projected, recurrent_kernel, recurrent_bias, h0):
 
     def grad(d_hs, d_last):
         d_hs = _zeros_if_none(d_hs, hs)
+        kernel_t = tf.transpose(recurrent_kernel)  # once: slower as a transposed operand
 
         def back(carry, inputs):
             d_h_next, _, _ = carry
@@ -146,7 +163,7 @@ def gru_sequence(projected, recurrent_kernel, recurrent_bias, h0):
             d_r = d_candidate * r_h * r * (1.0 - r)
             d_input = tf.concat([d_z, d_r, d_candidate], axis=-1)
             d_recurrent = tf.concat([d_z, d_r, d_candidate * r], axis=-1)
-            d_h_prev = d_h * z + tf.matmul(d_recurrent, recurrent_kernel, transpose_b=True)
+            d_h_prev = d_h * z + tf.matmul(d_recurrent, kernel_t)
             return d_h_prev, d_input, d_recurrent
 
         zeros3 = tf.zeros_like(projected[0])
@@ -159,20 +176,26 @@ def gru_sequence(projected, recurrent_kernel, recurrent_bias, h0):
     return (hs, hs[-1]), grad
 
 
+STANDARD_CELLS = {  # exactly these classes take the fast loop; a subclass may change the step
+    course_cells.SimpleRNNCell: "simple", keras.layers.SimpleRNNCell: "simple",
+    course_cells.LSTMCell: "lstm", keras.layers.LSTMCell: "lstm",
+    course_cells.GRUCell: "gru", keras.layers.GRUCell: "gru",
+}
+
+
 def _kind(cell):
-    """'simple', 'lstm', 'gru' or None (no fast loop) for a cell's class and activations."""
+    """'simple', 'lstm', 'gru' or None (no fast loop) for a cell's exact class and settings."""
+    kind = STANDARD_CELLS.get(type(cell))
     tanh, sigmoid = keras.activations.tanh, keras.activations.sigmoid
-    if getattr(cell, "activation", None) is not tanh:
+    if kind is None or getattr(cell, "activation", None) is not tanh:
         return None
-    if isinstance(cell, (course_cells.SimpleRNNCell, keras.layers.SimpleRNNCell)):
-        return "simple"
-    if getattr(cell, "recurrent_activation", None) is not sigmoid:
+    if kind != "simple" and getattr(cell, "recurrent_activation", None) is not sigmoid:
         return None
-    if isinstance(cell, (course_cells.LSTMCell, keras.layers.LSTMCell)):
-        return "lstm" if getattr(cell, "forget_gate_override", None) is None else None
-    if isinstance(cell, (course_cells.GRUCell, keras.layers.GRUCell)):
-        return "gru" if cell.reset_after else None
-    return None
+    if kind == "lstm" and getattr(cell, "forget_gate_override", None) is not None:
+        return None
+    if kind == "gru" and not cell.reset_after:
+        return None
+    return kind
 
 
 def uses_fast_loop(layer, sequences_shape=(None, None), mask=None, training=False):
@@ -185,11 +208,11 @@ def uses_fast_loop(layer, sequences_shape=(None, None), mask=None, training=Fals
 
 
 def fast_inner_loop(layer, sequences, initial_state, mask, training=False):
-    """`RNN.inner_loop` with the fast loop when possible, else `keras.layers.RNN`'s own loop."""
+    """The RNN's inner loop: the fast loop when possible, else `keras.layers.RNN`'s own loop."""
     if isinstance(mask, (list, tuple)):
         mask = mask[0]
     if not uses_fast_loop(layer, tuple(sequences.shape), mask, training):
-        return type(layer).inner_loop(layer, sequences, initial_state, mask, training=training)
+        return keras_inner_loop(layer, sequences, initial_state, mask, training=training)
     cell, kind = layer.cell, _kind(layer.cell)
     if training and getattr(cell, "dropout", 0.0):  # one input mask per sequence, as the cell does
         sequences = sequences * cell.get_dropout_mask(sequences[:, 0, :])[:, None, :]
@@ -218,19 +241,13 @@ def fast_inner_loop(layer, sequences, initial_state, mask, training=False):
     return h, outputs, states  # (batch, units), (batch, time, units), states
 
 
-@contextlib.contextmanager
 def fast_loops(model):
-    """Within this context every plain `keras.layers.RNN` inside `model` (Bidirectional halves
-    included) runs `fast_inner_loop`; the training path traces its step inside it."""
-    layers = [layer for layer in model._flatten_layers(include_self=True)
+    """A context within which every plain `keras.layers.RNN` inside `model` (Bidirectional halves
+    included) with a standard cell runs `fast_inner_loop`; the training path traces its step
+    inside it. It yields the layers it changed."""
+    layers = [layer for layer in all_layers(model)
               if type(layer) is keras.layers.RNN and _kind(layer.cell) is not None]
-    for layer in layers:
-        layer.inner_loop = functools.partial(fast_inner_loop, layer)
-    try:
-        yield layers
-    finally:
-        for layer in layers:
-            del layer.inner_loop
+    return replace_inner_loop(layers, fast_inner_loop)
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
@@ -250,7 +267,7 @@ class FastRNN(keras.layers.RNN):
         last, h = layer(np.zeros((8, 20, 5), "float32"))  # (8, 32), (8, 32)
     """
 
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        if not uses_fast_loop(self, tuple(sequences.shape), mask, training):
-            return super().inner_loop(sequences, initial_state, mask, training=training)
-        return fast_inner_loop(self, sequences, initial_state, mask, training=training)
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        with replace_inner_loop([self], fast_inner_loop):
+            return super().call(sequences, initial_state=initial_state, mask=mask,
+                                training=training)
