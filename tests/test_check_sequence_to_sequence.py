@@ -1,4 +1,5 @@
 """Tests of the exercise checks of notebooks 13-14: right answers pass, wrong ones get a hint."""
+import pytest
 
 import itertools
 
@@ -54,3 +55,8 @@ def test_sequential_operations_and_attention_count(capsys):
     assert check.attention_score_count(4 * 128**2)
     assert not check.attention_score_count(128**2)
     assert "every head" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [None, "0.5", float("nan"), True])
+def test_length_normalised_score_refuses_a_non_number_without_a_trace(answer):
+    assert not check.length_normalised_score(answer)

@@ -330,7 +330,9 @@ def _validate(params, inputs, targets, initial_state):
     if targets is not None:
         targets = validation.array(targets, "targets", dtype_kind="i")
         shape(targets.shape, "targets", inputs.shape[:2])
-        targets = token_ids(targets, "targets", vocabulary_size=output_dim)
+        # min/max allocate nothing: truncated BPTT's memory must not grow with T (notebook 03)
+        if targets.size and (targets.min() < 0 or targets.max() >= output_dim):
+            token_ids(targets, "targets", vocabulary_size=output_dim)  # raises, naming the id
     if initial_state is None:
         h0 = np.zeros((inputs.shape[0], units), inputs.dtype)
     else:

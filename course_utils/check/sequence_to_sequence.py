@@ -253,7 +253,7 @@ def attention_parameters(answer):
     """Trainable parameters of `BahdanauAttention(units)` for the sizes in
     `ATTENTION_PARAMETERS_QUESTION` (query 64, values 48, units 16)."""
     answer, failed = number_answer("attention_parameters", answer)
-    if failed:
+    if failed is not None:
         return failed
     q, v, u = (ATTENTION_PARAMETERS_QUESTION[k] for k in ("query_size", "values_size", "units"))
     expected = q * u + v * u + u
@@ -392,7 +392,7 @@ def length_normalised_score(answer, token_log_probs=(-0.4, -1.2, -0.1, -0.3), le
     """The score log p / length ** alpha of an output with the given token log-probabilities."""
     exercise = "length_normalised_score"
     answer, failed = number_answer(exercise, answer)
-    if failed:
+    if failed is not None:
         return failed
     total, length = sum(token_log_probs), len(token_log_probs)
     expected = total / length**length_penalty

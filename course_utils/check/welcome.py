@@ -32,7 +32,7 @@ def dense_parameter_count(inputs, units, answer):
     """Check the number of parameters of a Dense layer with `inputs` features and `units`
     outputs."""
     failed = integer_answer("dense_parameter_count", answer)
-    if failed:
+    if failed is not None:
         return failed
     expected = inputs * units + units
     if answer == expected:
