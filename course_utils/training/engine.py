@@ -156,6 +156,7 @@ class Setup:
 
 # -- 1. check the arguments and lay out the data ----------------------------------------------
 def _settings(
+    *,
     epochs,
     batch_size,
     shuffle,
@@ -450,18 +451,18 @@ def train(
         history.history["loss"]  # [3 floats]
     """
     settings = _settings(
-        epochs,
-        batch_size,
-        shuffle,
-        seed,
-        clip_norm,
-        clip_value,
-        tbptt_length,
-        steps_per_call,
-        log_every,
-        learning_rate,
-        jit_compile,
-        fast_rnn,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        clip_norm=clip_norm,
+        clip_value=clip_value,
+        tbptt_length=tbptt_length,
+        steps_per_call=steps_per_call,
+        log_every=log_every,
+        learning_rate=learning_rate,
+        jit_compile=jit_compile,
+        fast_rnn=fast_rnn,
     )
     if loss is None:
         validation.fail("loss", "a Keras loss name, a keras.losses.Loss or a callable", loss)
