@@ -18,7 +18,8 @@ import_tensorflow_quietly()  # before any module below imports TensorFlow; says 
 
 # ruff: noqa: E402 (the imports below need TensorFlow imported quietly first)
 from course_utils import check, data, plotting, quizzes  # noqa: F401
-from course_utils.analysis import bptt, gradients, language_model, metrics  # noqa: F401
+from course_utils.analysis import bptt, gradients, language_model, metrics, ngram  # noqa: F401
+from course_utils.analysis.dependency_depth import matmul_chain_length
 from course_utils.analysis.metrics import corpus_bleu
 from course_utils.analysis.recording import record_gates
 from course_utils.data import (
@@ -58,6 +59,7 @@ from course_utils.layers import (
     MaskedSequenceLoss,
     PositionalEncoding,
     RNNStack,
+    SelfAttention,
     Seq2Seq,
     SimpleRNNCell,
     SkipRNNCell,
@@ -77,4 +79,4 @@ from course_utils.layers import (
     validate_tree,
 )
 from course_utils.source import show_source
-from course_utils.training import FastRNN, TrainingHistory, evaluate, train
+from course_utils.training import FastRNN, TrainingHistory, evaluate, restart, train

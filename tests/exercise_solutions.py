@@ -389,10 +389,10 @@ course_utils.check.alignment(answer)
 """,
     ("13_beam_search", 1): """\
 # Exercise 1: how many distinct outputs of at most 3 tokens can a decoder produce whose vocabulary
-# has
-# 4 tokens, one of which is <end>? (Nothing follows <end>; an output may also be cut at 3 tokens.)
-answer = 1 + 3 + 9 + 27  # replace with your answer
-course_utils.check.number_of_outputs(answer, vocabulary_size=4, max_length=3)
+# has 5 tokens, one of which is <end>? (Nothing follows <end>; an output may also be cut at 3
+# tokens.) The toy model above has 4 tokens: count the same way.
+answer = 1 + 4 + 16 + 64  # replace with your answer
+course_utils.check.number_of_outputs(answer, vocabulary_size=5, max_length=3)
 """,
     ("13_beam_search", 2): """\
 # Exercise 2: an output has the token log-probabilities below (the last one is <end>'s). What is its
@@ -409,20 +409,20 @@ answer = {"A", "E"}  # replace with your answer
 course_utils.check.beam_search_statements(answer)
 """,
     ("14_from_rnns_to_transformers", 1): """\
-# Exercise 1: for one layer and a sequence of T = 50 tokens, how many steps must run one after
-# another (however many processors there are) in a recurrent layer and in a self-attention layer?
-answer = {"rnn": 50, "self_attention": 1}  # replace the numbers with your answers
-course_utils.check.sequential_operations(answer, sequence_length=50)
+# Exercise 1: a stack of 3 layers reads a sequence of T = 50 tokens. Count one step per cell
+# application (a stacked RNN: cell (layer l, position t) needs cells (l - 1, t) and (l, t - 1)) or
+# per layer (a stack of self-attention layers). How many steps must run one after another?
+answer = {"rnn": 52, "self_attention": 3}  # 50 + 3 - 1: the wavefront; each layer waits once
+course_utils.check.sequential_operations(answer, sequence_length=50, num_layers=3)
 """,
     ("14_from_rnns_to_transformers", 2): """\
-# Exercise 2: how many attention weights alpha_ij does one self-attention layer with 4 heads compute
-# for
-# one sequence of 128 tokens?
+# Exercise 2: how many attention weights alpha_ij does one self-attention layer with 4 heads
+# compute for one sequence of 128 tokens?
 answer = 4 * 128 * 128  # replace with your answer
 course_utils.check.attention_score_count(answer, sequence_length=128, num_heads=4)
 """,
     ("14_from_rnns_to_transformers", 3): """\
-# Exercise 3 (the notes' quiz question, corrected): which statements are true? A set of letters.
+# Exercise 3: which statements are true? Answer with a set of letters.
 for letter, statement in course_utils.check.TRANSFORMER_STATEMENTS.items():
     print(letter, statement)
 answer = {"A", "B", "E"}  # replace with your answer
@@ -437,12 +437,12 @@ answer = (16, 157)  # replace with your answer
 result = course_utils.check.replica_batch(answer)
 """,
     ("15_appendix_scaling_out", 2): """\
-# Exercise 2: each replica reports the summed loss over its real tokens (loss_sums) and how many
-# real
-# tokens it had (weight_sums), both 1-D arrays. Return the mean loss over the whole batch, as one
-# device would compute it. A replica may hold only padding.
-def global_mean_loss(loss_sums, weight_sums):
-    return loss_sums.sum() / weight_sums.sum()  # replace with your code
+# Exercise 2: each replica reports the mean loss over its real tokens (loss_means) and how many
+# real tokens it had (weight_sums), both 1-D arrays. Return the mean loss over the whole batch, as
+# one device would compute it. A replica may hold only padding: its mean is then NaN (0 / 0).
+def global_mean_loss(loss_means, weight_sums):
+    totals = np.where(weight_sums > 0, loss_means, 0.0) * weight_sums  # replace with your code
+    return totals.sum() / weight_sums.sum()
 
 
 result = course_utils.check.global_mean_loss(global_mean_loss)

@@ -191,6 +191,26 @@ class TestNumericalHelpers:
         with pytest.raises(ValueError, match="`repeats` must be an integer >= 1, got 0$"):
             bptt.best_times([print], repeats=0)
 
+    def test_growth_fit_tells_linear_from_quadratic(self):
+        lengths = np.array([200, 400, 600, 800, 1000])
+        linear = bptt.growth_fit(lengths, 3.0 * lengths)
+        assert linear["exponent"] == pytest.approx(1.0, abs=1e-9)
+        assert abs(linear["quadratic_share"]) < 1e-9
+        overhead = bptt.growth_fit(lengths, 500.0 + 3.0 * lengths)
+        assert 0.7 < overhead["exponent"] < 1.0 and abs(overhead["quadratic_share"]) < 1e-9
+        square = bptt.growth_fit(lengths, 1e-3 * lengths**2.0)
+        assert square["exponent"] == pytest.approx(2.0, abs=1e-9)
+        assert square["quadratic_share"] == pytest.approx(1.0, abs=1e-9)
+        # the reference by hand: a + b T + c T^2 with a = 1, b = 2, c = 0.5
+        mixed = bptt.growth_fit(lengths, 1 + 2 * lengths + 0.5 * lengths**2.0)
+        assert mixed["quadratic_share"] == pytest.approx(0.5e6 / (1 + 2e3 + 0.5e6), rel=1e-6)
+        slope = np.polyfit(np.log(lengths), np.log(1 + 2 * lengths + 0.5 * lengths**2.0), 1)[0]
+        assert mixed["exponent"] == pytest.approx(slope)
+        with pytest.raises(ValueError, match="`lengths`"):
+            bptt.growth_fit([1, 1, 2], [1, 2, 3])
+        with pytest.raises(ValueError, match="`costs`"):
+            bptt.growth_fit([1, 2, 3], [1, 0, 3])
+
     def test_peak_memory_counts_numpy_arrays(self):
         measured = bptt.peak_memory_bytes(lambda: np.ones(100_000))
         assert 800_000 <= measured < 900_000

@@ -31,15 +31,28 @@ class TestReplicaBatch:
 
 
 class TestGlobalMeanLoss:
-    def test_right_answer_passes(self):
-        assert check.global_mean_loss(lambda sums, weights: sums.sum() / weights.sum())
+    @staticmethod
+    def weighted(means, weights):
+        return np.sum(np.where(weights > 0, means, 0.0) * weights) / weights.sum()
+
+    def test_right_answers_pass(self):
+        assert check.global_mean_loss(self.weighted)
+        assert check.global_mean_loss(
+            lambda means, weights: np.nansum(means * weights) / weights.sum()
+        )
 
     def test_mean_of_replica_means_is_named(self, capsys):
-        assert not check.global_mean_loss(lambda sums, weights: np.mean(sums / weights))
+        assert not check.global_mean_loss(lambda means, weights: np.nanmean(means))
         assert "averages the replicas' own means" in capsys.readouterr().out
 
+    def test_a_nan_from_the_all_padding_replica_is_explained(self, capsys):
+        assert not check.global_mean_loss(
+            lambda means, weights: (means * weights).sum() / weights.sum()
+        )
+        assert "a replica with no real tokens reports a NaN mean" in capsys.readouterr().out
+
     def test_other_wrong_answer(self, capsys):
-        assert not check.global_mean_loss(lambda sums, weights: sums.sum())
+        assert not check.global_mean_loss(lambda means, weights: np.nansum(means * weights))
         assert "total loss over the total" in capsys.readouterr().out
 
     @pytest.mark.parametrize(
@@ -47,7 +60,7 @@ class TestGlobalMeanLoss:
         [
             (lambda sums, weights: 1 / 0, "raised ZeroDivisionError"),
             (lambda sums, weights: "a", "array of numbers"),
-            (lambda sums, weights: sums, "(one number) returned shape (2,)"),
+            (lambda sums, weights: weights, "(one number) returned shape (2,)"),
             (lambda sums, weights: np.nan, "NaN or inf"),
         ],
     )

@@ -480,6 +480,27 @@ class TestLongMemory:
         np.testing.assert_array_equal(task.inputs[:, 0].argmax(-1), task.targets)
         assert np.all(task.lags == 24)
 
+    def test_ordered_recall_asks_for_the_symbol_at_the_queried_place(self):
+        from course_utils.data.long_memory import make_ordered_recall
+
+        task = make_ordered_recall(400, 30, seed=3, num_symbols=2)
+        assert task.inputs.shape == (400, 30, 10) and task.inputs.dtype == np.float32
+        np.testing.assert_array_equal(task.inputs.sum(-1), 1.0)
+        ids = task.inputs.argmax(-1)
+        asked = ids[:, -1] - 8  # query markers 8 (the first symbol) and 9 (the second)
+        assert set(asked) == {0, 1}
+        for row in range(400):
+            steps = np.flatnonzero(ids[row, :-1] < 4)
+            assert len(steps) == 2  # two class symbols, in order of their steps
+            assert ids[row, steps[asked[row]]] == task.targets[row]
+            assert task.lags[row] == 29 - steps[asked[row]]
+        np.testing.assert_array_equal(np.bincount(task.targets), [100] * 4)
+        again = make_ordered_recall(400, 30, seed=3, num_symbols=2)
+        assert again.inputs.tobytes() == task.inputs.tobytes()
+        assert task.chance == 0.25 and task.name == "ordered_recall"
+        with pytest.raises(ValueError, match="`length` must be an integer >= 3, got 2$"):
+            make_ordered_recall(4, 2, num_symbols=2)
+
     def test_adding_problem_targets_are_the_marked_sums(self):
         task = make_adding_problem(200, 30, seed=1)
         values, markers = task.inputs[..., 0], task.inputs[..., 1]

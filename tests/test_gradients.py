@@ -192,6 +192,19 @@ class TestFigures:
         with pytest.raises(ValueError, match="empty"):
             gradient_plots.plot_gradient_norms({})
 
+    def test_runs_against_baseline(self):
+        axes = gradient_plots.plot_runs_against_baseline(
+            {"blows up": [1.0, 1e8, np.inf], "flat": [0.3, 0.2, 0.17]}, baseline=1 / 6
+        )
+        assert axes[0].get_yscale() == "log" and axes[1].get_yscale() == "linear"
+        assert axes[1].get_ylim() == pytest.approx((0.0, 4 / 6))
+        assert len(axes[0].lines[0].get_xdata()) == 2  # the non-finite loss is left out
+        assert axes[1].lines[-1].get_ydata()[0] == pytest.approx(1 / 6)  # the baseline
+        with pytest.raises(ValueError, match="empty"):
+            gradient_plots.plot_runs_against_baseline({}, 0.1)
+        with pytest.raises(ValueError, match="baseline"):
+            gradient_plots.plot_runs_against_baseline({"a": [1.0]}, 0.0)
+
     def test_cost_and_truncation(self):
         ax = gradient_plots.plot_cost_vs_length(
             [10, 20, 40], {"full": [1, 2, 4], "truncated": [1, 1, 1]}, "MiB"

@@ -114,6 +114,18 @@ class TestModelLikelihood:
         )
         assert got == pytest.approx(expected, rel=1e-5)
 
+    def test_per_position_log_probabilities_match_hand_computation(self, table):
+        model = bigram_model(table, softmax=False)
+        rng = np.random.default_rng(2)
+        inputs = rng.integers(0, 4, size=(5, 6))
+        targets = rng.integers(0, 4, size=(5, 6))
+        expected = np.log(softmax(table.astype(np.float64))[inputs, targets])
+        got = lm.log_probabilities(model, inputs, targets, batch_size=2, from_logits=True)
+        assert got.shape == (5, 6) and got.dtype == np.float64
+        np.testing.assert_allclose(got, expected, rtol=1e-5)
+        mean = lm.mean_negative_log_likelihood(model, inputs, targets, from_logits=True)
+        assert mean == pytest.approx(-got.mean(), rel=1e-12)
+
     def test_shape_mismatch(self, table):
         with pytest.raises(ValueError, match=r"\(n, time\)"):
             lm.mean_negative_log_likelihood(

@@ -7,6 +7,7 @@ data, never the checker's output.
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +19,8 @@ ALL_QUESTIONS = [
     for name, part in PARTS.items()
     for number, item in enumerate(part.questions, start=1)
 ]
-# The errors of the lecture notes listed at the end of SYLLABUS.md; each is corrected by a quiz
-# question.
+# The errors of the lecture notes listed in the README ("Where the course corrects the lecture
+# notes"); each is corrected by a quiz question.
 NOTES_ERRORS = {
     "swapped_labels",
     "lstm_equations",
@@ -95,6 +96,11 @@ class TestAnswerKeys:
     def test_every_error_of_the_lecture_notes_is_corrected_by_a_question(self):
         corrected = {item.corrects for _, _, item in ALL_QUESTIONS if item.corrects}
         assert corrected == NOTES_ERRORS
+
+    def test_the_readme_lists_every_correction_of_the_notes(self):
+        readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+        section = readme.split("### Where the course corrects the lecture notes")[1].split("\n#")[0]
+        assert set(re.findall(r"\(`(\w+)`\)", section)) == NOTES_ERRORS
 
     @pytest.mark.parametrize("name", quiz.PART_NAMES)
     def test_render_shows_every_question_and_option_but_no_explanation(self, name):

@@ -22,6 +22,7 @@ from course_utils.layers.seq2seq import (
     exact_match_accuracy,
     masked_sequence_loss,
     padding_mask,
+    padding_weighted_loss,
     sampling_probability,
     sequence_matches,
     token_losses,
@@ -140,6 +141,13 @@ class TestMaskedSequenceLoss:
             for t, logit in ((self.targets, self.logits), (targets, logits))
         ]
         assert abs(naive[0] - naive[1]) > 0.01
+
+    def test_padding_weight_zero_is_masked_and_one_is_the_naive_mean(self):
+        masked = padding_weighted_loss(self.targets, self.logits, 0.0)
+        assert float(masked) == pytest.approx(self.numpy_loss(self.targets, self.logits), rel=1e-5)
+        naive = padding_weighted_loss(self.targets, self.logits, keras.Variable(1.0))
+        expected = float(np.mean(token_losses(self.targets, self.logits)))
+        assert float(naive) == pytest.approx(expected, rel=1e-5)
 
     def test_unreduced_values_are_zero_at_padding(self):
         values = np.asarray(MaskedSequenceLoss(reduction=None)(self.targets, self.logits))
@@ -423,3 +431,41 @@ class TestSeq2Seq:
         assert history.xla_used
         predicted, _ = model.greedy_decode(sources[:64], max_length=4)
         assert exact_match_accuracy(targets[:64], predicted) > 0.9
+
+
+class TestNumberWordsInMemory:
+    """course_utils.data.seq2seq.make_number_words: the file's spelling, extended to millions."""
+
+    def test_every_number_of_the_file_is_spelled_as_in_the_file(self):
+        from course_utils.data.common import read_table
+        from course_utils.data.seq2seq import number_in_words
+
+        table = read_table("number_words/number_words.tsv", None)
+        for digits, english, german in zip(table["digits"], table["english"], table["german"]):
+            assert number_in_words(int(digits), "english") == english
+            assert number_in_words(int(digits), "german") == german
+
+    def test_millions(self):
+        from course_utils.data.seq2seq import number_in_words
+
+        assert number_in_words(2_000_042, "english") == "two million and forty-two"
+        assert number_in_words(2_000_042, "german") == "zwei millionen zwei und vierzig"
+        assert number_in_words(1_001_000, "german") == "eine million ein tausend"
+        assert number_in_words(999_999_999, "digits") == "999999999"
+        with pytest.raises(ValueError, match="`n` must be"):
+            number_in_words(10**9, "english")
+
+    def test_splits_share_vocabularies_and_never_overlap(self):
+        from course_utils.data.seq2seq import make_number_words
+
+        train = make_number_words("english", "german", "train", max_digits=7)
+        test = make_number_words("english", "german", "test", max_digits=7)
+        assert train.source_vocabulary == test.source_vocabulary
+        assert train.encoder_inputs.shape[1] == test.encoder_inputs.shape[1]
+        assert len(train.sources) == 100 + 5 * 400 and len(test.sources) == 5 * 50
+        assert not set(train.sources) & set(test.sources)
+        assert sorted(set(test.groups)) == ["3", "4", "5", "6", "7"]
+        again = make_number_words("english", "german", "test", max_digits=7)
+        assert again.sources == test.sources  # deterministic for the seed
+        with pytest.raises(ValueError, match="at most 900"):
+            make_number_words(train_per_digit_count=880, test_per_digit_count=50)

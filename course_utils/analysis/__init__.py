@@ -4,7 +4,9 @@
     gradients.py        ‖∂L/∂h_k‖ per step through any cell, spectral radius
     recording.py        record_gates: every gate activation of a cell over a sequence
     language_model.py   negative log-likelihood, perplexity, bits per character, unigram baseline
+    ngram.py            NGramModel: add-k smoothed n-gram counts, the baseline of notebook 02
     metrics.py          corpus BLEU (sacrebleu) on token-id sequences
+    dependency_depth.py matmul_chain_length: sequential matrix products of a traced model
 
 Instruments may differentiate (`GradientTape`) to measure gradients; they never train.
 """

@@ -67,8 +67,8 @@ def unigram_cross_entropy(train_ids, test_ids, vocabulary_size, smoothing=1.0):
     return float(-np.log(probabilities[test.ravel()]).mean())
 
 
-def mean_negative_log_likelihood(model, inputs, targets, batch_size=256, from_logits=False):
-    """Mean NLL in nats per target token of `model` on (inputs, targets), computed in float64.
+def log_probabilities(model, inputs, targets, batch_size=256, from_logits=False):
+    """log p(targets[i, t] | inputs[i, :t + 1]) of `model` in nats, shape (n, time), float64.
 
     Args:
         model: maps (batch, time) ids to (batch, time, vocabulary) probabilities (or logits).
@@ -82,7 +82,7 @@ def mean_negative_log_likelihood(model, inputs, targets, batch_size=256, from_lo
         validation.fail("targets", f"(n, time) ids of the shape of inputs {inputs.shape}", targets)
     batch_size = validation.integer(batch_size, "batch_size", minimum=1)
     predict = _predict_function(model)
-    total = 0.0
+    result = np.empty(targets.shape, np.float64)
     for start in range(0, len(inputs), batch_size):
         outputs = (
             predict(tf.constant(inputs[start : start + batch_size])).numpy().astype(np.float64)
@@ -97,8 +97,20 @@ def mean_negative_log_likelihood(model, inputs, targets, batch_size=256, from_lo
         picked = np.take_along_axis(
             log_probs, targets[start : start + batch_size, :, None], axis=-1
         )
-        total -= picked.sum()
-    return float(total / targets.size)
+        result[start : start + batch_size] = picked[..., 0]
+    return result
+
+
+def mean_negative_log_likelihood(model, inputs, targets, batch_size=256, from_logits=False):
+    """Mean NLL in nats per target token of `model` on (inputs, targets), computed in float64.
+
+    Args:
+        model: maps (batch, time) ids to (batch, time, vocabulary) probabilities (or logits).
+        inputs: (n, time) int ids; targets: (n, time) int ids (usually inputs shifted by one).
+        batch_size: sequences per forward pass.
+        from_logits: the model outputs logits instead of probabilities.
+    """
+    return float(-log_probabilities(model, inputs, targets, batch_size, from_logits).mean())
 
 
 def apply_temperature(probabilities, temperature):

@@ -1,6 +1,6 @@
 """Checks for notebooks 08-10: bidirectional, deep and recursive networks.
 
-    check.bidirectional_output_shape((16, 40, 32), merge_mode="concat", units=32)   # notebook 08
+    check.bidirectional_output_shape(answer, input_shape=(16, 40, 8), units=32)       # notebook 08
     check.bidirectional_parameter_count(answer)                                     # notebook 08
     check.bidirectional_use_cases(answer)                                           # notebook 08
     check.transition_path_length(answer)                                            # notebook 09

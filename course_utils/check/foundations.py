@@ -5,7 +5,7 @@ and compared with a reference computed beforehand, so returning an input, a cons
 course's own implementation does not pass. A wrong answer gets a hint about *what* is off (the
 activation, the bias, the direction of the recurrence), never the expected numbers.
 
-    check.parameter_count(2920)              # notebook 01
+    check.parameter_count(answer)            # notebook 01
     check.rnn_step(my_rnn_step)              # notebook 02
     check.bptt_gradient(my_bptt_gradient)    # notebook 03
     check.clip_by_global_norm(my_clip)       # notebook 04

@@ -6,12 +6,12 @@ and compared with the course's own cells (`course_utils.LSTMCell`, `GRUCell`, `L
 course_utils object does not pass. A wrong answer gets a hint about *what* is off (which gate,
 the order of the gates, the sign convention, a missing bias, a shape), never the expected values.
 
-    check.lstm_parameter_count(76288)          # notebook 05
+    check.lstm_parameter_count(answer)         # notebook 05
     check.lstm_step(my_lstm_step)              # notebook 05
     check.cell_path_gradient(my_gradient)      # notebook 05
-    check.gru_parameter_count(57600)           # notebook 06
+    check.gru_parameter_count(answer)          # notebook 06
     check.gru_step(my_gru_step)                # notebook 06
-    check.leaky_time_constant(20)              # notebook 07
+    check.leaky_time_constant(answer)          # notebook 07
     check.leaky_step(my_leaky_step)            # notebook 07
     check.hopfield_weights(my_hebbian_rule)    # notebook 07
 """

@@ -1,7 +1,7 @@
 """Checks for notebook 15: training on several devices with tf.distribute.
 
 check.replica_batch(answer)               # per-replica batch and optimizer steps per epoch
-check.global_mean_loss(my_global_mean)    # combine per-replica loss sums into the batch mean
+check.global_mean_loss(my_global_mean)    # combine per-replica mean losses into the batch mean
 """
 
 import numpy as np
@@ -59,9 +59,10 @@ def replica_batch(answer):
 
 
 def global_mean_loss(function):
-    """Check `function(loss_sums, weight_sums)`: per replica the summed loss over its real
-    (unmasked) tokens and how many there were, both 1-D arrays; return the mean loss over every
-    real token of the whole batch, as one device would compute it."""
+    """Check `function(loss_means, weight_sums)`: per replica the mean loss over its real
+    (unmasked) tokens (NaN for a replica whose slice is all padding) and how many real tokens it
+    had, both 1-D arrays; return the mean loss over every real token of the whole batch, as one
+    device would compute it."""
     exercise = "global_mean_loss"
     rng = np.random.default_rng(15)
     for replicas in (2, 4, 3):
@@ -69,9 +70,18 @@ def global_mean_loss(function):
         if replicas == 3:
             weight_sums[1] = 0.0  # a replica whose slice is all padding
         loss_sums = weight_sums * rng.uniform(0.5, 3.0, replicas)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loss_means = loss_sums / weight_sums  # 0 / 0 = NaN where there are no real tokens
         value, failed = run_student_function(
-            exercise, function, loss_sums.copy(), weight_sums.copy()
+            exercise, function, loss_means.copy(), weight_sums.copy()
         )
+        if failed is None and replicas == 3 and _is_nan(value):
+            return report(
+                exercise,
+                False,
+                "your function returned NaN: a replica with no real tokens reports a NaN mean "
+                "(0 / 0), and it must count for nothing.",
+            )
         if failed is None:
             value, failed = student_array(exercise, value, (), "your function (one number)")
         if failed is not None:
@@ -79,9 +89,7 @@ def global_mean_loss(function):
         expected = loss_sums.sum() / weight_sums.sum()
         if np.isclose(value, expected):
             continue
-        with np.errstate(divide="ignore", invalid="ignore"):  # the replica with no real tokens
-            mean_of_means = np.mean(loss_sums / weight_sums)
-        if np.isclose(value, mean_of_means):
+        if np.isclose(value, np.nanmean(loss_means)):
             return report(
                 exercise,
                 False,
@@ -91,6 +99,16 @@ def global_mean_loss(function):
         return report(
             exercise,
             False,
-            "not yet: the batch mean is the total loss over the total number of real tokens.",
+            "not yet: the batch mean is the total loss over the total number of real tokens; "
+            "a replica's total is its mean times its tokens.",
         )
-    return report(exercise, True, "sum the losses, sum the weights, divide once: what train does.")
+    return report(
+        exercise, True, "weigh each mean by its tokens, divide once by all tokens: what train does."
+    )
+
+
+def _is_nan(value):
+    try:
+        return bool(np.isnan(np.asarray(value, dtype=np.float64)).any())
+    except (TypeError, ValueError):
+        return False

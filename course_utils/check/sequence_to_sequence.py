@@ -75,7 +75,7 @@ def _close(a, b):
 # -- notebook 11 --------------------------------------------------------------------------------
 def masked_mean(fn):
     """`fn(token_losses, mask)` with (batch, time) arrays must return the mean loss per real
-    token: sum(token_losses * mask) / sum(mask)."""
+    token (mask is 1.0 at real tokens and 0.0 at padding)."""
     rng = np.random.default_rng(1101)
     for batch, time in ((3, 5), (4, 9), (1, 4)):
         losses = rng.uniform(0.1, 3.0, size=(batch, time))
@@ -319,22 +319,26 @@ _BEAM_HINTS = {
     "E": "every extra token multiplies the probability by a number below 1.",
 }
 TRANSFORMER_STATEMENTS = {
-    "A": "Transformers rely on attention alone, without recurrence.",
-    "B": "Transformers can process all positions of a training sequence in parallel.",
-    "C": "Transformers have fewer parameters than LSTMs.",
-    "D": "Transformers solve the vanishing gradient problem by design.",
-    "E": "Deep Transformer stacks still need residual connections and layer normalisation to train "
-    "well.",
+    "A": "In one self-attention layer, the output at position 10 can be computed before the "
+    "output at position 9 is known.",
+    "B": "Without positional encodings, a Transformer encoder maps 'dog bites man' and 'man bites "
+    "dog' to the same output vectors, only in a different order.",
+    "C": "In one LSTM layer, the state at position 10 can be computed before the state at "
+    "position 9 is known.",
+    "D": "In a stack of 12 Transformer encoder layers, the gradient from the loss reaches the "
+    "first layer's weights through a single step, so it cannot vanish.",
+    "E": "A causal self-attention layer (position j reads only positions i <= j) still computes "
+    "all T positions of a training sequence at once.",
 }
 _TRANSFORMER_TRUE = {"A", "B", "E"}
 _TRANSFORMER_HINTS = {
-    "A": "what replaces the recurrence h_t = f(h_{t-1}, x_t) in an encoder layer?",
-    "B": "does position t have to wait for the result of position t - 1?",
-    "C": "the parameter count depends on the sizes chosen, and large Transformers are far larger "
-    "than typical LSTMs.",
-    "D": "attention shortens the path between positions to one step; what happens to gradients "
-    "through many layers?",
-    "E": "look at what wraps each sub-layer of TransformerEncoderLayer.",
+    "A": "does output j of self-attention read the *outputs* of the other positions, or their "
+    "inputs?",
+    "B": "shuffle the input positions of self-attention: what happens to its outputs?",
+    "C": "what does h_t = f(h_(t-1), x_t) need before it can be computed?",
+    "D": "attention shortens the path between *positions*; how many layers does the gradient "
+    "still pass through on its way down?",
+    "E": "the causal mask removes some pairs (i, j); does any output then wait for another output?",
 }
 
 
@@ -353,11 +357,10 @@ def _statements(exercise, answer, statements, true, hints):
         )
     if chosen == true:
         return report(exercise, True, "exactly the true statements.")
-    wrong = sorted((chosen - true) | (true - chosen))
+    # The message must not depend on which letters are wrong, or a few tries would reveal the key.
+    questions = "\n".join(f"  {letter}: {hints[letter]}" for letter in sorted(statements))
     return report(
-        exercise,
-        False,
-        f"{len(wrong)} statement(s) misjudged. Reconsider {wrong[0]}: {hints[wrong[0]]}",
+        exercise, False, f"some statements are misjudged. Ask of each one:\n{questions}"
     )
 
 
@@ -422,8 +425,10 @@ def beam_search_statements(answer):
 
 
 # -- notebook 14 -------------------------------------------------------------------------------
-def sequential_operations(answer, sequence_length=50):
-    """Steps that must run one after another for one layer: {"rnn": ..., "self_attention": ...}."""
+def sequential_operations(answer, sequence_length=50, num_layers=1):
+    """Steps that must run one after another in a stack of `num_layers` layers over
+    `sequence_length` tokens, one step per cell application (RNN) or per layer (self-attention):
+    answer {"rnn": ..., "self_attention": ...}."""
     exercise = "sequential_operations"
     if not isinstance(answer, dict) or set(answer) != {"rnn", "self_attention"}:
         return report(
@@ -435,18 +440,31 @@ def sequential_operations(answer, sequence_length=50):
         failure = integer_answer(f"{exercise}[{key!r}]", answer[key])
         if failure is not None:
             return failure
-    expected = {"rnn": sequence_length, "self_attention": 1}
+    expected = {"rnn": sequence_length + num_layers - 1, "self_attention": num_layers}
     if answer == expected:
         return report(
             exercise, True, "the recurrence is a chain; attention computes every position at once."
         )
     if answer["rnn"] != expected["rnn"]:
-        hint = (
-            "'rnn' is off by one: the first step h_1 already depends on the input x_1."
-            if abs(answer["rnn"] - sequence_length) == 1
-            else f"'rnn' is off: h_t needs h_(t-1); how many h's are there for T = "
-            f"{sequence_length}?"
-        )
+        if num_layers > 1 and answer["rnn"] == sequence_length * num_layers:
+            hint = (
+                "'rnn' is too large: layer 2 need not wait for layer 1 to finish the sequence; "
+                "its step t needs only layer 1's step t and its own step t - 1."
+            )
+        elif num_layers > 1 and answer["rnn"] == sequence_length:
+            hint = (
+                "'rnn' is too small: the top layer's last step waits for the layers below it "
+                "at the last position, and for its own earlier steps."
+            )
+        elif num_layers == 1 and abs(answer["rnn"] - sequence_length) == 1:
+            hint = "'rnn' is off by one: the first step h_1 already depends on the input x_1."
+        else:
+            hint = (
+                "'rnn' is off: cell (layer l, step t) needs cells (l - 1, t) and (l, t - 1); "
+                "follow the longest chain from the first cell to the last."
+            )
+    elif num_layers > 1 and answer["self_attention"] == 1:
+        hint = "'self_attention' is too small: each layer needs the whole output of the one below."
     else:
         hint = "'self_attention' is off: does output j have to wait for output j - 1?"
     return report(exercise, False, hint)

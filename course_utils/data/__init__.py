@@ -7,13 +7,15 @@ file and the command that regenerates it. `python_docs` reads text that ships wi
 `long_memory` is generated in memory at any length.
 
     data set      call                                               returns          notebooks
-    agreement     load_agreement(split, sequence_length)             AgreementData    02 05 06
-    python_docs   load_python_docs(sequence_length, max_characters,  CharacterCorpus  02 09
+    agreement     load_agreement(split, sequence_length)             AgreementData    05
+    python_docs   load_python_docs(sequence_length, max_characters,  CharacterCorpus  02 09 15
                                    split)
-    long_memory   make_delayed_recall(num_samples, length, seed)     LongMemoryTask   04 05 06 07
-                  make_adding_problem(...), make_copy_task(...)
+    long_memory   make_delayed_recall(num_samples, length, seed)     LongMemoryTask   04-07 14
+                  make_ordered_recall(...), make_adding_problem(...),
+                  make_copy_task(...)
     number_words  load_number_words(source, target, split)           Seq2SeqData      11 12 13
-    dates         load_dates(split)                                  Seq2SeqData      11 12
+                  make_number_words(...) (longer numbers, in memory)
+    dates         load_dates(split)                                  Seq2SeqData      11
     tagging       load_tagging(split)                                TaggingData      08
     trees         load_trees(split)                                  TreeData         10
 
@@ -46,8 +48,16 @@ from course_utils.data.long_memory import (
     make_adding_problem,
     make_copy_task,
     make_delayed_recall,
+    make_ordered_recall,
 )
-from course_utils.data.seq2seq import NUMBER_LANGUAGES, Seq2SeqData, load_dates, load_number_words
+from course_utils.data.seq2seq import (
+    NUMBER_LANGUAGES,
+    Seq2SeqData,
+    load_dates,
+    load_number_words,
+    make_number_words,
+    number_in_words,
+)
 from course_utils.data.tagging import TAG_NAMES, TaggingData, load_tagging
 from course_utils.data.text import (
     AgreementData,
@@ -86,12 +96,15 @@ __all__ = [
     "load_agreement",
     "load_dates",
     "load_number_words",
+    "make_number_words",
+    "number_in_words",
     "load_python_docs",
     "load_tagging",
     "load_trees",
     "make_adding_problem",
     "make_copy_task",
     "make_delayed_recall",
+    "make_ordered_recall",
     "parse_sexpression",
     "python_docs_text",
 ]

@@ -23,6 +23,11 @@ the chance level a model that ignores the informative inputs would reach.
   initialisation) solved it at T = 50 within 4 epochs, and at T = 100 both the LSTM and the
   vanilla RNN were still at chance after 8-12 epochs.
   The course's recommended task; `lags` lets a notebook plot accuracy against lag.
+- `make_ordered_recall`: delayed recall that needs the order: `num_symbols` class symbols at
+  random steps among distractors, and a query at the last step that names which of them (the
+  first, the second, ...) to report. A model that remembers only which symbols were shown, not
+  in which order, is right only when they coincide or by guessing among them: with two of four
+  symbols, 1/4 + 3/4 * 1/2 = 0.625 at best.
 - `make_adding_problem`: two channels, random values in [0, 1) and a marker channel with exactly
   two ones (one in each half of the sequence); the target is the sum of the two marked values.
   Regression; predicting the constant 1.0 gives mean squared error 1/6 (the variance of a sum of
@@ -43,7 +48,13 @@ import numpy as np
 
 from course_utils.validation import integer
 
-__all__ = ["LongMemoryTask", "make_adding_problem", "make_copy_task", "make_delayed_recall"]
+__all__ = [
+    "LongMemoryTask",
+    "make_adding_problem",
+    "make_copy_task",
+    "make_delayed_recall",
+    "make_ordered_recall",
+]
 
 
 @dataclass
@@ -60,10 +71,11 @@ class LongMemoryTask:
             "accuracy" tasks, mean squared error for "mse".
         metric: "accuracy" or "mse".
         num_classes: number of output classes (None for the adding problem).
-        name: "delayed_recall", "adding_problem" or "copy_task".
+        name: "delayed_recall", "ordered_recall", "adding_problem" or "copy_task".
         length: T, the number of input time steps.
         lags: int32 (num_samples,), how many steps the information must be held: delayed recall,
-            steps from the symbol to the query; adding problem, from the first marker to the
+            steps from the symbol to the query (ordered recall: from the symbol asked for);
+            adding problem, from the first marker to the
             last step; copy task, from each symbol to the step where it is due.
     """
 
@@ -127,6 +139,58 @@ def make_delayed_recall(
     lags = (length - 1 - positions).astype(np.int32)
     return LongMemoryTask(
         inputs, targets, 1.0 / num_classes, "accuracy", num_classes, "delayed_recall", length, lags
+    )
+
+
+def make_ordered_recall(
+    num_samples, length, seed=0, num_classes=4, num_distractors=4, num_symbols=2
+):
+    """Report the j-th of `num_symbols` symbols shown, where the query at the last step names j.
+
+    Like `make_delayed_recall`, but `num_symbols` class symbols are shown, at distinct random
+    steps among distractors, and the query marker at the last step is one of `num_symbols`
+    markers: marker j asks for the symbol shown j-th (j = 0 the earliest). The symbols are drawn
+    independently, so they may coincide. Remembering *which* symbols were shown is not enough;
+    the model must also keep their order.
+
+    Symbol ids: `0..num_classes-1` classes, then `num_distractors` distractors, then the
+    `num_symbols` query markers.
+
+    Args:
+        num_samples: number of sequences (>= 1).
+        length: T, the number of time steps (>= num_symbols + 1).
+        seed: seed of the NumPy generator; same seed, same arrays.
+        num_classes: number of symbols (>= 2); chance accuracy is 1 / num_classes.
+        num_distractors: number of distinct distractor symbols (>= 1).
+        num_symbols: how many class symbols each sequence shows (>= 1; 1 is delayed recall with
+            a single query marker).
+
+    Returns:
+        `LongMemoryTask` with inputs (num_samples, length, num_classes + num_distractors +
+        num_symbols) one-hot float32, targets (num_samples,) int32 exactly balanced over the
+        classes and lags (num_samples,) int32: steps from the symbol asked for to the query.
+    """
+    num_samples = integer(num_samples, "num_samples", minimum=1)
+    num_symbols = integer(num_symbols, "num_symbols", minimum=1)
+    length = integer(length, "length", minimum=num_symbols + 1)
+    num_classes = integer(num_classes, "num_classes", minimum=2)
+    num_distractors = integer(num_distractors, "num_distractors", minimum=1)
+    rng = np.random.default_rng(seed)
+    rows = np.arange(num_samples)
+    targets = _balanced_labels(rng, num_samples, num_classes)
+    asked = rng.integers(0, num_symbols, size=num_samples)  # which symbol the query asks for
+    shown = rng.integers(0, num_classes, size=(num_samples, num_symbols))
+    shown[rows, asked] = targets
+    positions = np.sort(
+        np.argsort(rng.random((num_samples, length - 1)), axis=1)[:, :num_symbols], axis=1
+    )  # distinct steps in 0..T-2, in order
+    symbols = num_classes + rng.integers(0, num_distractors, size=(num_samples, length))
+    symbols[rows[:, None], positions] = shown
+    symbols[:, -1] = num_classes + num_distractors + asked  # the query marker
+    inputs = _one_hot(symbols, num_classes + num_distractors + num_symbols)  # (n, T, features)
+    lags = (length - 1 - positions[rows, asked]).astype(np.int32)
+    return LongMemoryTask(
+        inputs, targets, 1.0 / num_classes, "accuracy", num_classes, "ordered_recall", length, lags
     )
 
 

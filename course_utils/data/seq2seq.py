@@ -15,6 +15,10 @@ Example:
     data.encoder_inputs.shape, data.decoder_inputs.shape    # (3250, 13), (3250, 12) int32
     data.source_vocabulary.decode_text(data.encoder_inputs[300], separator=" ")
     data.input_lengths[:3]                                   # real source tokens per example
+
+`make_number_words` generates the same kind of data in memory for numbers up to 999,999,999
+(English inputs of up to 20 tokens), with the spelling rules of `number_words.tsv` extended to
+millions (`number_in_words` gives every number below a million exactly as the file has it).
 """
 
 from dataclasses import dataclass
@@ -23,9 +27,16 @@ import numpy as np
 
 from course_utils.data.common import SPLITS, read_table, split_mask
 from course_utils.data.vocabulary import Vocabulary
-from course_utils.validation import one_of
+from course_utils.validation import integer, one_of
 
-__all__ = ["NUMBER_LANGUAGES", "Seq2SeqData", "load_dates", "load_number_words"]
+__all__ = [
+    "NUMBER_LANGUAGES",
+    "Seq2SeqData",
+    "load_dates",
+    "load_number_words",
+    "make_number_words",
+    "number_in_words",
+]
 
 NUMBER_LANGUAGES = ("digits", "english", "german")
 _SEPARATORS = {"digits": "", "english": " ", "german": " ", "dates": ""}
@@ -155,3 +166,174 @@ def load_dates(split="train", data_dir=None):
     table = read_table("dates/dates.tsv", data_dir)
     rows = np.flatnonzero(split_mask(table, split))
     return _build(table["source"], table["target"], rows, "dates", "dates", table["format"])
+
+
+# ----- number words generated in memory, up to 999,999,999 ------------------------------------
+_ENGLISH_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_ENGLISH_TENS = ["", ""] + "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_GERMAN_SMALL = (
+    "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
+    "fünfzehn sechzehn siebzehn achtzehn neunzehn"
+).split()
+_GERMAN_TENS = ["", ""] + "zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig".split()
+
+
+def _english_below_100(n):
+    if n < 20:
+        return _ENGLISH_SMALL[n]
+    tens, units = divmod(n, 10)
+    return _ENGLISH_TENS[tens] + (f"-{_ENGLISH_SMALL[units]}" if units else "")
+
+
+def _english_below_1000(n):
+    hundreds, rest = divmod(n, 100)
+    if not hundreds:
+        return _english_below_100(rest)
+    words = f"{_ENGLISH_SMALL[hundreds]} hundred"
+    return words + (f" and {_english_below_100(rest)}" if rest else "")
+
+
+def _english_with(n, unit, size, below):
+    """`n` as '<below(n // size)> <unit> <rest>' (British 'and' before a rest under 100)."""
+    high, rest = divmod(n, size)
+    if not high:
+        return below(rest)
+    words = f"{_english_below_1000(high)} {unit}"
+    if not rest:
+        return words
+    if rest < 100:
+        return f"{words} and {_english_below_100(rest)}"
+    return f"{words} {below(rest)}"
+
+
+def _english(n):
+    def below_million(m):
+        return _english_with(m, "thousand", 1000, _english_below_1000)
+
+    return _english_with(n, "million", 1_000_000, below_million)
+
+
+def _german_below_100(n, final=True):
+    if n == 1:
+        return "eins" if final else "ein"
+    if n < 20:
+        return _GERMAN_SMALL[n]
+    tens, units = divmod(n, 10)
+    if not units:
+        return _GERMAN_TENS[tens]
+    unit = "ein" if units == 1 else _GERMAN_SMALL[units]
+    return f"{unit} und {_GERMAN_TENS[tens]}"
+
+
+def _german_below_1000(n, final=True):
+    hundreds, rest = divmod(n, 100)
+    if not hundreds:
+        return _german_below_100(rest, final)
+    unit = "ein" if hundreds == 1 else _GERMAN_SMALL[hundreds]
+    return f"{unit} hundert" + (f" {_german_below_100(rest, final)}" if rest else "")
+
+
+def _german_below_million(n):
+    thousands, rest = divmod(n, 1000)
+    if not thousands:
+        return _german_below_1000(rest)
+    words = f"{_german_below_1000(thousands, final=False)} tausend"
+    return words + (f" {_german_below_1000(rest)}" if rest else "")
+
+
+def _german(n):
+    millions, rest = divmod(n, 1_000_000)
+    if not millions:
+        return _german_below_million(n)
+    if millions == 1:
+        words = "eine million"
+    else:
+        words = f"{_german_below_1000(millions, final=False)} millionen"
+    return words + (f" {_german_below_million(rest)}" if rest else "")
+
+
+def number_in_words(n, language):
+    """`n` (0..999,999,999) as "digits", "english" or "german" text, as in `number_words.tsv`.
+
+    Example:
+        number_in_words(2_000_042, "english")   # 'two million and forty-two'
+        number_in_words(2_000_042, "german")    # 'zwei millionen zwei und vierzig'
+    """
+    one_of(language, "language", NUMBER_LANGUAGES)
+    n = integer(n, "n", 0, 999_999_999)
+    if language == "digits":
+        return str(n)
+    return _english(n) if language == "english" else _german(n)
+
+
+def make_number_words(
+    source="english",
+    target="german",
+    split="train",
+    max_digits=9,
+    train_per_digit_count=400,
+    test_per_digit_count=50,
+    seed=0,
+):
+    """Number words generated in memory, up to `max_digits` digits (longer inputs than the file).
+
+    The train split has every number 0..99 plus `train_per_digit_count` numbers of each digit
+    count 3..`max_digits`, the test split `test_per_digit_count` of each, none seen in training.
+    Both splits come from the same table (same seed), so they share vocabularies and widths.
+
+    Args:
+        source, target: two different names out of "digits", "english", "german".
+        split: "train" or "test".
+        max_digits: the longest numbers, 3..9 digits (9: English inputs of up to 20 tokens).
+        train_per_digit_count, test_per_digit_count: numbers per digit count in each split.
+        seed: seed of the NumPy generator that draws the numbers.
+
+    Returns:
+        `Seq2SeqData`; `groups` is the number of digits of each number.
+
+    Example:
+        train = make_number_words("english", "german", "train", max_digits=9)
+        train.encoder_inputs.shape       # (2900, 20)
+    """
+    one_of(source, "source", NUMBER_LANGUAGES)
+    one_of(target, "target", NUMBER_LANGUAGES)
+    if source == target:
+        raise ValueError(
+            f"source and target are both {source!r}: choose two different ones "
+            f"of {NUMBER_LANGUAGES}"
+        )
+    one_of(split, "split", SPLITS)
+    max_digits = integer(max_digits, "max_digits", 3, 9)
+    train_count = integer(train_per_digit_count, "train_per_digit_count", 1)
+    test_count = integer(test_per_digit_count, "test_per_digit_count", 1)
+    if train_count + test_count > 900:
+        raise ValueError(
+            f"train_per_digit_count + test_per_digit_count must be at most 900 (there are 900 "
+            f"numbers with 3 digits), got {train_count} + {test_count}"
+        )
+    rng = np.random.default_rng(seed)
+    train_numbers, test_numbers = list(range(100)), []
+    for digits in range(3, max_digits + 1):
+        drawn, seen = [], set()
+        while len(drawn) < train_count + test_count:
+            n = int(rng.integers(10 ** (digits - 1), 10**digits))
+            if n not in seen:
+                seen.add(n)
+                drawn.append(n)
+        test_numbers += drawn[:test_count]
+        train_numbers += drawn[test_count:]
+    numbers = train_numbers + test_numbers
+    rows = (
+        range(len(train_numbers)) if split == "train" else range(len(train_numbers), len(numbers))
+    )
+    return _build(
+        [number_in_words(n, source) for n in numbers],
+        [number_in_words(n, target) for n in numbers],
+        list(rows),
+        source,
+        target,
+        [str(len(str(n))) for n in numbers],
+    )

@@ -10,6 +10,7 @@
     seq2seq.py           Encoder, Decoder, Seq2Seq                             notebooks 11-13
     seq2seq_targets.py   start/end tokens, masked loss, exact match            notebooks 11-13
     attention.py         BahdanauAttention, LuongAttention                     notebook 12
+    self_attention.py    SelfAttention (from its equations)                    notebook 14
     transformer.py       PositionalEncoding, TransformerEncoderLayer           notebook 14
 
 Layers use `keras.ops` only: no `tf.function`, no `GradientTape` (the engine in `training/` does
@@ -37,6 +38,7 @@ from course_utils.layers.seq2seq_targets import (
     sampling_probability,
     sequence_matches,
 )
+from course_utils.layers.self_attention import SelfAttention  # noqa: F401
 from course_utils.layers.transformer import PositionalEncoding, TransformerEncoderLayer  # noqa: F401
 from course_utils.layers.trees import (
     TreeLSTM,

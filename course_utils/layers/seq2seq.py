@@ -53,6 +53,7 @@ from course_utils.layers.seq2seq_targets import (  # noqa: F401 (re-exported)
     exact_match_accuracy,
     masked_sequence_loss,
     padding_mask,
+    padding_weighted_loss,
     sampling_probability,
     sequence_matches,
     token_losses,

@@ -71,6 +71,18 @@ def masked_sequence_loss(y_true, logits, pad_id=PAD_ID):
     return total / ops.maximum(ops.sum(real), 1.0)
 
 
+def padding_weighted_loss(y_true, logits, padding_weight, pad_id=PAD_ID):
+    """Token cross-entropy averaged with weight 1 on real tokens and `padding_weight` on padding.
+
+    `padding_weight` = 0 is `masked_sequence_loss`; 1 is the naive mean over every position,
+    `ops.mean(token_losses(...))`. It may be a `keras.Variable`, so one compiled training step
+    trains with either loss (notebook 11 compares the two without compiling twice).
+    """
+    real = ops.cast(padding_mask(y_true, pad_id), logits.dtype)
+    weights = real + ops.cast(padding_weight, logits.dtype) * (1.0 - real)
+    return ops.sum(token_losses(y_true, logits) * weights) / ops.maximum(ops.sum(weights), 1.0)
+
+
 @keras.saving.register_keras_serializable(package="course_utils")
 class MaskedSequenceLoss(keras.losses.Loss):
     """`masked_sequence_loss` as a Keras loss: per-token cross-entropy, 0 at padding.

@@ -10,6 +10,10 @@ residual connection and a layer normalisation:
     pre-norm (norm_first=True):  x = x + Attention(LayerNorm(x));   x = x + FFN(LayerNorm(x))
     FFN(x) = Dense(units)(activation(Dense(feed_forward_units)(x)))
 
+Attention(x) is `keras.layers.MultiHeadAttention` by default, or with `attention="self_attention"`
+the course's `SelfAttention` (layers/self_attention.py), written out from the equations (same
+weight shapes and order, same outputs).
+
 Self-attention alone is permutation-equivariant (shuffling the positions shuffles the outputs in
 the same way): the order of the sequence only enters through the positional encoding
 
@@ -29,6 +33,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from course_utils.layers.self_attention import SelfAttention
 from course_utils.validation import fail, integer, number, one_of, rate, shape
 
 __all__ = [
@@ -39,6 +44,7 @@ __all__ = [
     "sinusoidal_positions",
 ]
 GRAPH_KINDS = ("rnn", "self_attention", "causal_self_attention")
+ATTENTION_KINDS = ("multi_head", "self_attention")
 
 
 def sinusoidal_positions(length, depth, max_wavelength=10000.0):
@@ -120,6 +126,9 @@ class TransformerEncoderLayer(keras.layers.Layer):
         dropout: dropout rate on attention weights and on each block's output, in [0, 1).
         norm_first: pre-norm instead of post-norm.
         activation: activation of the feed-forward hidden layer.
+        attention: "multi_head" (`keras.layers.MultiHeadAttention`, the default) or
+            "self_attention" (the course's `SelfAttention`, written out from the equations; same
+            weight shapes, same outputs).
 
     Call arguments:
         inputs: float (batch, T, units).
@@ -139,6 +148,7 @@ class TransformerEncoderLayer(keras.layers.Layer):
         dropout=0.0,
         norm_first=False,
         activation="relu",
+        attention="multi_head",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -154,12 +164,18 @@ class TransformerEncoderLayer(keras.layers.Layer):
         self.dropout = rate(dropout, "dropout")
         self.norm_first, self.activation = bool(norm_first), keras.activations.get(activation)
         self.supports_masking = True
-        self.attention = keras.layers.MultiHeadAttention(
-            num_heads=self.num_heads,
-            key_dim=self.units // self.num_heads,
-            dropout=self.dropout,
-            name="attention",
-        )
+        self.attention_kind = one_of(attention, "attention", ATTENTION_KINDS)
+        if self.attention_kind == "multi_head":
+            self.attention = keras.layers.MultiHeadAttention(
+                num_heads=self.num_heads,
+                key_dim=self.units // self.num_heads,
+                dropout=self.dropout,
+                name="attention",
+            )
+        else:
+            self.attention = SelfAttention(
+                self.num_heads, self.units // self.num_heads, dropout=self.dropout, name="attention"
+            )
         self.attention_norm = keras.layers.LayerNormalization(epsilon=1e-6, name="attention_norm")
         self.feed_forward_hidden = keras.layers.Dense(
             self.feed_forward_units, activation=self.activation, name="feed_forward_hidden"
@@ -172,7 +188,10 @@ class TransformerEncoderLayer(keras.layers.Layer):
 
     def build(self, input_shape):
         input_shape = shape(input_shape, "inputs", ("batch", "T", self.units))
-        self.attention.build(input_shape, input_shape)
+        if self.attention_kind == "multi_head":
+            self.attention.build(input_shape, input_shape)
+        else:
+            self.attention.build(input_shape)
         self.attention_norm.build(input_shape)
         self.feed_forward_hidden.build(input_shape)
         self.feed_forward_output.build(tuple(input_shape[:-1]) + (self.feed_forward_units,))
@@ -189,8 +208,12 @@ class TransformerEncoderLayer(keras.layers.Layer):
             )  # (batch, T, T)
 
         x = self.attention_norm(inputs) if self.norm_first else inputs
+        attention_inputs = (x,) if self.attention_kind == "self_attention" else (x, x)
         attended, scores = self.attention(
-            x, x, attention_mask=attention_mask, training=training, return_attention_scores=True
+            *attention_inputs,
+            attention_mask=attention_mask,
+            training=training,
+            return_attention_scores=True,
         )  # (batch, T, units), (batch, heads, T, T)
         x = inputs + self.output_dropout(attended, training=training)  # residual
         x = x if self.norm_first else self.attention_norm(x)
@@ -216,6 +239,7 @@ class TransformerEncoderLayer(keras.layers.Layer):
             "dropout": self.dropout,
             "norm_first": self.norm_first,
             "activation": keras.activations.serialize(self.activation),
+            "attention": self.attention_kind,
         }
 
 

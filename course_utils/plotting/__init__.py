@@ -17,6 +17,7 @@ from course_utils.plotting.foundations import (
     plot_cost_vs_length,
     plot_design_patterns,
     plot_gradient_norms,
+    plot_runs_against_baseline,
     plot_truncation_error,
     plot_unfolding,
 )

@@ -8,6 +8,8 @@ through time and vanishing / exploding gradients.
     plot_design_patterns    one-to-one, one-to-many, many-to-one, many-to-many synced and unsynced
     plot_gradient_norms     ‖∂L/∂h_k‖ against the step k on a log scale, one curve per setting,
                             optionally with the straight line a per-step factor predicts
+    plot_runs_against_baseline  per-epoch losses of several runs: log scale, and a linear zoom
+                            around a baseline's loss (drawn dashed)
     plot_cost_vs_length     memory or time of full vs truncated BPTT against the length T, with fits
     plot_truncation_error   how far the truncated gradient is from the full one, against k2
 
@@ -110,12 +112,13 @@ def draw_rolled_graph(ax, with_input=True, state="s", inputs="x"):
     ax.add_patch(loop)
     ax.add_patch(Rectangle((0.33, 0.88), 0.14, 0.14, color="black", zorder=3))  # the one-step delay
     ax.text(0.9, 0.45, "$f$", fontsize=11, va="center")
-    _node(ax, 0.4, 1.65, r"$\theta$", PARAM_COLOR, radius=0.22, square=True)
-    _arrow(ax, (0.4, 1.47), (0.4, 1.04), dashed=True, shrink=0, color="0.35")
+    # θ parametrises f (the map from s(t-1) to s(t)), not the delay
+    _node(ax, 1.75, 0.45, r"$\theta$", PARAM_COLOR, radius=0.22, square=True)
+    _arrow(ax, (1.53, 0.45), (1.12, 0.45), dashed=True, shrink=0, color="0.35")
     if with_input:
         _node(ax, 0, -1.3, rf"${inputs}^{{(t)}}$", INPUT_COLOR)
         _arrow(ax, (0, -1.3), (0, 0))
-    _finish(ax, "rolled", (-0.8, 1.4), (-1.8 if with_input else -0.6, 1.95))
+    _finish(ax, "rolled", (-0.8, 2.1), (-1.8 if with_input else -0.6, 1.3))
 
 
 def draw_unrolled_graph(ax, steps=3, with_input=True, state="s", inputs="x"):
@@ -266,6 +269,50 @@ def plot_gradient_norms(
     return ax
 
 
+def plot_runs_against_baseline(losses_by_label, baseline, zoom=4.0, title=None):
+    """Per-epoch losses of several runs in two panels: all of them on a log scale (where a run
+    that blows up is visible) and a linear zoom on `[0, zoom · baseline]` with the baseline drawn
+    as a dashed line (where a run that ends above or below the baseline is visible).
+
+    Args:
+        losses_by_label: dict label -> (epochs,) losses (a run that stopped early may be shorter;
+            non-finite values are left out).
+        baseline: the loss of the baseline predictor, e.g. the MSE of a constant.
+        zoom: upper end of the second panel, in units of `baseline`.
+
+    Returns:
+        The two axes.
+    """
+    if not losses_by_label:
+        raise ValueError("losses_by_label is empty: give at least one run")
+    baseline = float(baseline)
+    if not np.isfinite(baseline) or baseline <= 0:
+        raise ValueError(f"`baseline` must be a positive number, got {baseline}")
+    figure, axes = plt.subplots(1, 2, figsize=(9.0, 3.3))
+    for index, (label, losses) in enumerate(losses_by_label.items()):
+        losses = np.asarray(losses, np.float64)
+        if losses.ndim != 1:
+            raise ValueError(f"losses for {label!r} must be one-dimensional, got {losses.shape}")
+        epochs, finite = np.arange(1, losses.size + 1), np.isfinite(losses)
+        for ax in axes:
+            ax.plot(
+                epochs[finite], losses[finite], color=f"C{index}", marker="o", ms=3, label=label
+            )
+    for ax in axes:
+        ax.axhline(baseline, color="0.3", lw=1, ls="--", label="baseline")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+    axes[0].set_yscale("log")
+    axes[0].set_title("all runs (log scale)")
+    axes[1].set_ylim(0, zoom * baseline)
+    axes[1].set_title("around the baseline (linear)")
+    axes[1].legend(fontsize=8)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return axes
+
+
 def plot_cost_vs_length(lengths, values_by_label, ylabel, ax=None, title=None, fit=True):
     """A cost (bytes, seconds) against sequence length T for several methods, with least-squares
     straight lines when `fit` is True.
@@ -309,6 +356,34 @@ def plot_truncation_error(k2_values, errors, ax=None, title=None, label=None):
     ax.set_ylabel("relative error vs full BPTT")
     if label:
         ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_loss_by_context(context_lengths, losses_by_label, ax=None, title=None):
+    """Mean loss on the same characters against how many characters of context the model was
+    given, one line per model (a flat line: the model uses no more context than that).
+
+    Args:
+        context_lengths: (n,) context lengths c (characters before the scored one), log x axis.
+        losses_by_label: dict label -> (n,) mean losses in nats per character.
+
+    Returns:
+        The axes.
+    """
+    lengths = np.asarray(context_lengths, np.float64)
+    ax = _axes(ax, figsize=(5.0, 3.3))
+    for index, (label, losses) in enumerate(losses_by_label.items()):
+        losses = np.asarray(losses, np.float64)
+        if losses.shape != lengths.shape:
+            raise ValueError(f"{label!r} has {losses.shape} losses for {lengths.shape} lengths")
+        ax.plot(lengths, losses, "o-", color=f"C{index}", ms=4, label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(lengths, [f"{int(c)}" for c in lengths])
+    ax.set_xlabel("characters of context c")
+    ax.set_ylabel("loss (nats per character)")
+    ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
     return ax

@@ -14,7 +14,7 @@ or a wrong choice), how many correct options are still missing, and which notebo
 
 The questions, options and explanations are written once, in `course_utils/quizzes/<part>.py`; the
 quiz notebooks render them with `show`. A question that corrects an error in the lecture notes
-names it in `corrects` (the list is at the end of SYLLABUS.md).
+names it in `corrects` (the list is in the README, "Where the course corrects the lecture notes").
 """
 
 import importlib

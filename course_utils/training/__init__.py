@@ -7,6 +7,7 @@
     steps.py         TrainStep and EvalStep: the compiled calls and their XLA fallback
     distributed.py   DistributedTrainStep: the training step under a tf.distribute strategy
     fast_loop.py     FastRNN: the batched loop used for exactly the standard cells
+    restart.py       restart: a new run (seed) in a trained model, reusing its compiled step
 
 This folder is the only place with `tf.distribute` and the training `GradientTape`; its compiled
 functions come from `course_utils/compiled.py`, the one cache of the package.
@@ -14,3 +15,4 @@ functions come from `course_utils/compiled.py`, the one cache of the package.
 
 from course_utils.training.engine import TrainingHistory, evaluate, train  # noqa: F401
 from course_utils.training.fast_loop import FastRNN  # noqa: F401
+from course_utils.training.restart import restart  # noqa: F401
