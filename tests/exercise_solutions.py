@@ -140,8 +140,7 @@ course_utils.check.clip_by_global_norm(clip_by_global_norm)
 """,
     ("05_lstm_gates", 1): """\
 # Exercise 1: how many trainable parameters does keras.layers.LSTM(128) have when it reads 20
-# features
-# per step? Work it out by hand, then check.
+# features per step? Work it out by hand, then check.
 answer = 4 * (128 * 20 + 128 * 128 + 128)  # replace with your answer
 course_utils.check.lstm_parameter_count(answer)
 """,

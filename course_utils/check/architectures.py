@@ -88,13 +88,17 @@ def bidirectional_output_shape(
         return report(exercise, True, f"merge_mode={merge_mode!r} gives that shape.")
     flat = given if merge_mode is not None else (given[0] if given else ())
     if merge_mode is not None and len(flat) == len(single) and flat[-1] != width:
-        hint = ("the last axis is off: does this merge mode keep both directions side by side or "
-                "combine them?")
+        hint = (
+            "the last axis is off: does this merge mode keep both directions side by side or "
+            "combine them?"
+        )
     elif merge_mode is not None and len(flat) != len(single):
         hint = "the number of axes is off: is there still a time axis with this return_sequences?"
     else:
-        hint = ("not yet; write down what each direction returns, then what the merge does with "
-                "the two.")
+        hint = (
+            "not yet; write down what each direction returns, then what the merge does with "
+            "the two."
+        )
     return report(exercise, False, hint)
 
 

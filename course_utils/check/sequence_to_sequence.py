@@ -359,9 +359,7 @@ def _statements(exercise, answer, statements, true, hints):
         return report(exercise, True, "exactly the true statements.")
     # The message must not depend on which letters are wrong, or a few tries would reveal the key.
     questions = "\n".join(f"  {letter}: {hints[letter]}" for letter in sorted(statements))
-    return report(
-        exercise, False, f"some statements are misjudged. Ask of each one:\n{questions}"
-    )
+    return report(exercise, False, f"some statements are misjudged. Ask of each one:\n{questions}")
 
 
 # -- notebook 13 -------------------------------------------------------------------------------
@@ -384,8 +382,10 @@ def number_of_outputs(answer, vocabulary_size=4, max_length=3):
     elif answer == others**max_length:
         hint = "those are only the outputs that never stop; outputs can also end early with <end>."
     elif answer < expected:
-        hint = ("too few: count the outputs of each length 1..max_length (ending with <end>) and "
-                "the cut ones.")
+        hint = (
+            "too few: count the outputs of each length 1..max_length (ending with <end>) and "
+            "the cut ones."
+        )
     else:
         hint = "too many: after <end> the output stops, and <end> is the last token of an output."
     return report(exercise, False, hint)
@@ -412,8 +412,10 @@ def length_normalised_score(answer, token_log_probs=(-0.4, -1.2, -0.1, -0.3), le
     elif answer > 0:
         hint = "a log-probability is negative, and so is its normalised score."
     else:
-        hint = ("sum the token log-probabilities (the <end> token counts), then divide by "
-                "length ** alpha.")
+        hint = (
+            "sum the token log-probabilities (the <end> token counts), then divide by "
+            "length ** alpha."
+        )
     return report(exercise, False, hint)
 
 
