@@ -305,10 +305,10 @@ def linearize(tree):
 course_utils.check.linearize_tree(linearize)
 """,
     ("10_recursive_neural_networks", 2): """\
-# Exercise 2: how many parameters does a binary TreeLSTM have with 16 input features and 32 units
+# Exercise 2: how many parameters does a binary TreeLSTM have with 12 input features and 24 units
 # (kernel, recurrent kernel and bias; no embedding, no classifier)?
 print(course_utils.check.TREE_LSTM_QUESTION)
-answer = 5 * (16 * 32 + 2 * 32 * 32 + 32)  # replace with your answer
+answer = 5 * (12 * 24 + 2 * 24 * 24 + 24)  # replace with your answer
 course_utils.check.tree_lstm_parameter_count(answer)
 """,
     ("10_recursive_neural_networks", 3): """\
