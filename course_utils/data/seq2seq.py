@@ -135,14 +135,7 @@ def load_number_words(source="english", target="digits", split="train", data_dir
     Returns:
         `Seq2SeqData`; `groups` is the number of digits of each number ("1".."6").
     """
-    one_of(source, "source", NUMBER_LANGUAGES)
-    one_of(target, "target", NUMBER_LANGUAGES)
-    if source == target:
-        raise ValueError(
-            f"source and target are both {source!r}: choose two different ones "
-            f"of {NUMBER_LANGUAGES}"
-        )
-    one_of(split, "split", SPLITS)
+    _check_languages(source, target, split)
     table = read_table("number_words/number_words.tsv", data_dir)
     rows = np.flatnonzero(split_mask(table, split))
     groups = [str(len(digits)) for digits in table["digits"]]
@@ -255,6 +248,17 @@ def _german(n):
     return words + (f" {_german_below_million(rest)}" if rest else "")
 
 
+def _check_languages(source, target, split):
+    one_of(source, "source", NUMBER_LANGUAGES)
+    one_of(target, "target", NUMBER_LANGUAGES)
+    if source == target:
+        raise ValueError(
+            f"source and target are both {source!r}: choose two different ones "
+            f"of {NUMBER_LANGUAGES}"
+        )
+    one_of(split, "split", SPLITS)
+
+
 def number_in_words(n, language):
     """`n` (0..999,999,999) as "digits", "english" or "german" text, as in `number_words.tsv`.
 
@@ -298,14 +302,7 @@ def make_number_words(
         train = make_number_words("english", "german", "train", max_digits=9)
         train.encoder_inputs.shape       # (2900, 20)
     """
-    one_of(source, "source", NUMBER_LANGUAGES)
-    one_of(target, "target", NUMBER_LANGUAGES)
-    if source == target:
-        raise ValueError(
-            f"source and target are both {source!r}: choose two different ones "
-            f"of {NUMBER_LANGUAGES}"
-        )
-    one_of(split, "split", SPLITS)
+    _check_languages(source, target, split)
     max_digits = integer(max_digits, "max_digits", 3, 9)
     train_count = integer(train_per_digit_count, "train_per_digit_count", 1)
     test_count = integer(test_per_digit_count, "test_per_digit_count", 1)

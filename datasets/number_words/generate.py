@@ -2,7 +2,10 @@
 
     python datasets/number_words/generate.py     # rewrites datasets/number_words/number_words.tsv
 
-Standard library only. Every number 0..99 is in the train split (they are the building blocks);
+The spelling rules are `course_utils.data.seq2seq.number_in_words` (one copy, which also spells
+the longer numbers of notebook 12); run it with the course's Python.
+
+Every number 0..99 is in the train split (they are the building blocks);
 then distinct numbers are drawn for each number of digits, 750 with 3 digits and 1,000 each with
 4, 5 and 6 digits (so that every input length is well represented); 150 of each digit count form
 the test split (600 rows), the rest join the train split (100 + 3,150 rows). English is
@@ -14,7 +17,11 @@ import argparse
 import hashlib
 import random
 from collections import Counter
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for course_utils
+from course_utils.data.seq2seq import number_in_words  # noqa: E402  the one copy of the rules
 
 SEED = 0
 NUMBERS_PER_DIGIT_COUNT = {3: 750, 4: 1000, 5: 1000, 6: 1000}
@@ -22,74 +29,16 @@ TEST_PER_DIGIT_COUNT = 150
 OUTPUT = Path(__file__).resolve().parent / "number_words.tsv"
 HEADER = "split\tdigits\tenglish\tgerman"
 
-ENGLISH_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-                 "seventeen", "eighteen", "nineteen"]
-ENGLISH_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
-                "ninety"]
-GERMAN_SMALL = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
-                "zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn",
-                "siebzehn", "achtzehn", "neunzehn"]
-GERMAN_TENS = ["", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig",
-               "achtzig", "neunzig"]
-
-
-def english_below_100(n):
-    if n < 20:
-        return ENGLISH_SMALL[n]
-    tens, units = divmod(n, 10)
-    return ENGLISH_TENS[tens] + (f"-{ENGLISH_SMALL[units]}" if units else "")
-
-
-def english_below_1000(n):
-    hundreds, rest = divmod(n, 100)
-    if not hundreds:
-        return english_below_100(rest)
-    words = f"{ENGLISH_SMALL[hundreds]} hundred"
-    return words + (f" and {english_below_100(rest)}" if rest else "")
 
 
 def english(n):
-    """342 -> 'three hundred and forty-two'; 1005 -> 'one thousand and five'."""
-    thousands, rest = divmod(n, 1000)
-    if not thousands:
-        return english_below_1000(rest)
-    words = f"{english_below_1000(thousands)} thousand"
-    if not rest:
-        return words
-    if rest < 100:
-        return f"{words} and {english_below_100(rest)}"
-    return f"{words} {english_below_1000(rest)}"
-
-
-def german_below_100(n, final=True):
-    """Units before tens: 42 -> 'zwei und vierzig'; 1 -> 'eins' at the end, 'ein' before a noun."""
-    if n == 1:
-        return "eins" if final else "ein"
-    if n < 20:
-        return GERMAN_SMALL[n]
-    tens, units = divmod(n, 10)
-    if not units:
-        return GERMAN_TENS[tens]
-    unit = "ein" if units == 1 else GERMAN_SMALL[units]
-    return f"{unit} und {GERMAN_TENS[tens]}"
-
-
-def german_below_1000(n, final=True):
-    hundreds, rest = divmod(n, 100)
-    if not hundreds:
-        return german_below_100(rest, final)
-    unit = "ein" if hundreds == 1 else GERMAN_SMALL[hundreds]
-    return f"{unit} hundert" + (f" {german_below_100(rest, final)}" if rest else "")
+    """342 -> 'three hundred and forty-two' (the rules: course_utils/data/seq2seq.py)."""
+    return number_in_words(n, "english")
 
 
 def german(n):
     """342 -> 'drei hundert zwei und vierzig'; 1001 -> 'ein tausend eins'."""
-    thousands, rest = divmod(n, 1000)
-    if not thousands:
-        return german_below_1000(rest)
-    words = f"{german_below_1000(thousands, final=False)} tausend"
-    return words + (f" {german_below_1000(rest)}" if rest else "")
+    return number_in_words(n, "german")
 
 
 def generate(seed=SEED):
