@@ -327,10 +327,7 @@ def plot_cost_vs_length(lengths, values_by_label, ylabel, ax=None, title=None, f
     """
     lengths = np.asarray(lengths, np.float64)
     ax = _axes(ax, figsize=(5.0, 3.3))
-    for index, (label, values) in enumerate(values_by_label.items()):
-        values = np.asarray(values, np.float64)
-        if values.shape != lengths.shape:
-            raise ValueError(f"{label!r} has {values.shape} values for {lengths.shape} lengths")
+    for index, label, values in _series_over(lengths, values_by_label, "values"):
         ax.plot(lengths, values, "o", color=f"C{index}", label=label)
         if fit and lengths.size >= 2:
             slope, intercept = np.polyfit(lengths, values, 1)
@@ -342,6 +339,15 @@ def plot_cost_vs_length(lengths, values_by_label, ylabel, ax=None, title=None, f
     if title:
         ax.set_title(title)
     return ax
+
+
+def _series_over(lengths, values_by_label, what):
+    """(index, label, values as floats) for each line, each checked to have one value per length."""
+    for index, (label, values) in enumerate(values_by_label.items()):
+        values = np.asarray(values, np.float64)
+        if values.shape != lengths.shape:
+            raise ValueError(f"{label!r} has {values.shape} {what} for {lengths.shape} lengths")
+        yield index, label, values
 
 
 def plot_truncation_error(k2_values, errors, ax=None, title=None, label=None):
@@ -374,10 +380,7 @@ def plot_loss_by_context(context_lengths, losses_by_label, ax=None, title=None):
     """
     lengths = np.asarray(context_lengths, np.float64)
     ax = _axes(ax, figsize=(5.0, 3.3))
-    for index, (label, losses) in enumerate(losses_by_label.items()):
-        losses = np.asarray(losses, np.float64)
-        if losses.shape != lengths.shape:
-            raise ValueError(f"{label!r} has {losses.shape} losses for {lengths.shape} lengths")
+    for index, label, losses in _series_over(lengths, losses_by_label, "losses"):
         ax.plot(lengths, losses, "o-", color=f"C{index}", ms=4, label=label)
     ax.set_xscale("log", base=2)
     ax.set_xticks(lengths, [f"{int(c)}" for c in lengths])
