@@ -187,27 +187,39 @@ def ensure_environment(root=ROOT, steps=None):
     return python
 
 
-def run_in_venv(args):
-    """Run `python args...` inside the virtual environment, from the repository root."""
-    return subprocess.run([str(PYTHON), *args], cwd=ROOT,
-                          env={**os.environ, **QUIET_ENV}).returncode
+def run_in_venv(args, capture=False):
+    """Run `python args...` inside the virtual environment, from the repository root; with
+    `capture`, returns (exit status, its output) instead of letting it print."""
+    result = subprocess.run([str(PYTHON), *args], cwd=ROOT, env={**os.environ, **QUIET_ENV},
+                            capture_output=capture, text=capture)
+    return (result.returncode, result.stdout + result.stderr) if capture else result.returncode
 
 
 def run_tests(extra):
     """Every unit-test module in a process of its own, slow tests included, then every notebook
-    under nbval: what CI runs.
+    under nbval: what CI runs. Both spread over `unit_workers()` processes.
 
     One process per module keeps memory flat: TensorFlow keeps every XLA program it compiled
     alive for the life of the process, and hundreds of small compiled models add up to gigabytes.
+    Each module's output is printed when it ends.
     """
-    failed = []
-    for module in sorted((ROOT / "tests").glob("test_*.py")):
-        print(f"\n=== {module.relative_to(ROOT)}", flush=True)
-        if run_in_venv(["-m", "pytest", str(module.relative_to(ROOT)), "-q", *extra]) not in (0, 5):
-            failed.append(module.name)
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = unit_workers()
+    modules = sorted((ROOT / "tests").glob("test_*.py"))
+
+    def run_module(module):
+        name = str(module.relative_to(ROOT))
+        status, output = run_in_venv(["-m", "pytest", name, "-q", *extra], capture=True)
+        print(f"\n=== {name}\n{output.rstrip()}", flush=True)
+        return module.name if status not in (0, 5) else None
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        failed = [name for name in pool.map(run_module, modules) if name]
     print("\n=== notebooks under nbval (strict)", flush=True)
+    parallel = ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
     if run_in_venv(["-m", "pytest", "notebooks", "--nbval", "--nbval-sanitize-with",
-                    "tests/nbval_sanitize.cfg", "--nbval-current-env", *extra]) != 0:
+                    "tests/nbval_sanitize.cfg", "--nbval-current-env", *parallel, *extra]) != 0:
         failed.append("notebooks")
     print("\nFAILED: " + ", ".join(failed) if failed else "\nAll tests passed.")
     return 1 if failed else 0

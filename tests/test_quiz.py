@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from course_utils import quizzes as quiz
+from course_utils.quizzes import core as quiz_core
 
 PARTS = {name: quiz.part(name) for name in quiz.PART_NAMES}
 ALL_QUESTIONS = [
@@ -137,44 +138,62 @@ class TestCheckFeedback:
         for option in item.options:
             assert " ".join(option.explanation.split()) in out
 
-    def test_partly_right_answer_counts_missing_options_without_naming_them(self, capsys):
+    def test_partly_right_answer_gets_a_score_but_no_option_is_named(self, capsys):
         number, item = next(
             (n, q)
             for n, q in enumerate(PARTS["gated_memory"].questions, 1)
             if len(q.correct_letters) >= 2
         )
-        chosen, *missing = sorted(item.correct_letters)
+        chosen = sorted(item.correct_letters)[0]
         result = quiz.check("gated_memory", {number: {chosen}})
         out = " ".join(capsys.readouterr().out.split())
-        assert result.statuses[number] == "partly right" and not result
-        count = len(missing)
-        assert f"{count} correct option{'s are' if count > 1 else ' is'} missing" in out
-        assert " ".join(item.option(chosen).explanation.split()) in out
-        for letter in missing:  # the missing options are neither named nor explained
-            assert " ".join(item.option(letter).explanation.split()) not in out
-            assert f"({letter})" not in out
+        assert result.statuses[number] == "not yet" and not result
+        assert f"Question {number}: not yet: score 1 of {len(item.correct_letters)}" in out
         assert "Re-read notebook" in out
+        for option in item.options:  # not even the chosen, correct one is confirmed
+            assert " ".join(option.explanation.split()) not in out
+            assert f"({option.letter})" not in out
 
-    def test_wrong_answer_explains_only_the_chosen_options(self, capsys):
+    def test_wrong_answer_gets_a_score_below_zero_and_no_explanation(self, capsys):
         item = PARTS["sequence_to_sequence"].questions[2]
         wrong = a_wrong_letter(item)
         result = quiz.check("sequence_to_sequence", {3: wrong})
         out = " ".join(capsys.readouterr().out.split())
-        assert result.statuses[3] == "wrong"
-        assert "Question 3: wrong: your choice is wrong" in out
-        assert f"({wrong}) wrong choice:" in out
+        assert result.statuses[3] == "not yet"
+        assert f"Question 3: not yet: score -1 of {len(item.correct_letters)}" in out
         for option in item.options:
-            explained = " ".join(option.explanation.split()) in out
-            assert explained == (option.letter == wrong)
+            assert " ".join(option.explanation.split()) not in out
 
-    def test_choosing_every_option_is_wrong(self, capsys):
-        item = PARTS["architectures"].questions[0]
-        result = quiz.check("architectures", {1: [option.letter for option in item.options]})
-        out = capsys.readouterr().out
-        wrong_count = len(item.options) - len(item.correct_letters)
-        assert result.statuses[1] == "wrong"
-        assert f"{wrong_count} of your choices {'is' if wrong_count == 1 else 'are'} wrong" in out
-        assert "missing" not in out.split("Question 1")[1]
+    @pytest.mark.parametrize("name", quiz.PART_NAMES)
+    def test_ticking_every_option_or_none_reveals_nothing_about_the_key(self, name, capsys):
+        for number, item in enumerate(PARTS[name].questions, 1):
+            everything = {option.letter for option in item.options}
+            quiz.check(name, {number: everything})
+            out = capsys.readouterr().out
+            if item.correct_letters == everything:
+                continue  # then ticking all is simply the right answer
+            for option in item.options:
+                assert " ".join(option.explanation.split()) not in " ".join(out.split())
+                assert f"({option.letter})" not in out
+            # The feedback is the same for any key with as many correct options: it can only
+            # tell how many options are correct, not which.
+            letters = [option.letter for option in item.options]
+            count = len(item.correct_letters)
+            for shift in range(1, len(letters)):
+                other_key = set((letters[shift:] + letters[:shift])[:count])
+                other = quiz_core.Question(
+                    item.text,
+                    tuple(
+                        quiz_core.Option(o.letter, o.text, o.letter in other_key, o.explanation)
+                        for o in item.options
+                    ),
+                    item.notebooks,
+                )
+                assert quiz_core._feedback(number, other, frozenset(everything)) == (
+                    quiz_core._feedback(number, item, frozenset(everything))
+                )
+            quiz.check(name, {number: set()})
+            assert "Not answered" in capsys.readouterr().out
 
     def test_unanswered_and_empty_answers_count_as_not_answered(self, capsys):
         result = quiz.check("foundations", {2: set(), 3: set()})

@@ -8,9 +8,10 @@ answers.
     bool(result)                                         # True when every question is right
 
 A question has one or more correct options; an answer is right when it chooses exactly those.
-Feedback teaches without dumping the key: a right answer gets the explanation of every option; a
-wrong or incomplete one gets the explanation of each option the student *chose* (marked as a right
-or a wrong choice), how many correct options are still missing, and which notebooks to re-read.
+Feedback teaches without giving the key away: a right answer gets the explanation of every
+option; any other answer gets a score (correct choices minus wrong ones, out of the number of
+correct options) and the notebooks to re-read, and no option is marked right or wrong. Ticking
+every option, or none, therefore reveals nothing about which options are correct.
 
 The questions, options and explanations are written once, in `course_utils/quizzes/<part>.py`; the
 quiz notebooks render them with `show`. A question that corrects an error in the lecture notes
@@ -203,35 +204,29 @@ def _plural(count, word):
 
 
 def _feedback(number, item, letters):
-    """Status and the lines of feedback for one answered question."""
+    """Status and the lines of feedback for one answered question.
+
+    Until the answer is right, no option is marked or explained: the student gets a score (one
+    point per correct option chosen, minus one per wrong one) out of the number of correct
+    options, and the notebooks to re-read. So ticking every option, or any other guess, shows
+    how far off it is but not which options are right.
+    """
     correct = item.correct_letters
-    wrong_choices, missing = letters - correct, correct - letters
-    if not wrong_choices and not missing:
+    if letters == correct:
         lines = [f"Question {number}: right."]
         for option in item.options:
             label = "correct option" if option.correct else "wrong option"
             lines.append(_wrap(f"({option.letter}) {label}: {option.explanation}", "  "))
         return "right", lines
-    if len(letters) == 1:
-        wrong_phrase = "your choice is wrong"
-    else:
-        verb = "is" if len(wrong_choices) == 1 else "are"
-        wrong_phrase = f"{len(wrong_choices)} of your choices {verb} wrong"
-    missing_phrase = (
-        f"{_plural(len(missing), 'correct option')} {'is' if len(missing) == 1 else 'are'} missing"
-    )
-    if wrong_choices:
-        status = "wrong"
-        summary = wrong_phrase + (f" and {missing_phrase}" if missing else "")
-    else:
-        status = "partly right"
-        summary = f"your choices are right, but {missing_phrase}"
-    lines = [f"Question {number}: {status}: {summary}. Re-read {_notebook_list(item.notebooks)}."]
-    for letter in sorted(letters):
-        option = item.option(letter)
-        label = "right choice" if option.correct else "wrong choice"
-        lines.append(_wrap(f"({letter}) {label}: {option.explanation}", "  "))
-    return status, lines
+    score = len(letters & correct) - len(letters - correct)
+    return "not yet", [
+        _wrap(
+            f"Question {number}: not yet: score {score} of {len(correct)} (one point for each "
+            f"correct option chosen, minus one for each wrong one). Re-read "
+            f"{_notebook_list(item.notebooks)}, then try again.",
+            "",
+        )
+    ]
 
 
 class QuizResult:
@@ -239,9 +234,7 @@ class QuizResult:
 
     def __init__(self, name, statuses):
         self.name = name
-        self.statuses = dict(
-            statuses
-        )  # question number -> "right", "partly right", "wrong", "not answered"
+        self.statuses = dict(statuses)  # question number -> "right", "not yet", "not answered"
         self.right = sum(status == "right" for status in self.statuses.values())
         self.total = len(self.statuses)
 
@@ -285,7 +278,7 @@ def check(name, answers):
         lines += question_lines + [""]
     counts = {
         status: sum(value == status for value in statuses.values())
-        for status in ("right", "partly right", "wrong", "not answered")
+        for status in ("right", "not yet", "not answered")
     }
     summary = ", ".join(
         f"{count} {status}" for status, count in counts.items() if count and status != "right"
