@@ -281,18 +281,4 @@ def lstm_parameter_count(input_size, units):
 def gru_parameter_count(input_size, units):
     return 3 * (units * input_size + units * units + 2 * units)
 '''}),
-    dict(task="parameter_counts", kind="hang", numbers=False,
-         why="an endless loop in gru_parameter_count: only this task may lose its points",
-         cells={"parameter_counts": '''def simple_rnn_parameter_count(input_size, units):
-    return units * input_size + units * units + units
-
-
-def lstm_parameter_count(input_size, units):
-    return 4 * (units * input_size + units * units + units)
-
-
-def gru_parameter_count(input_size, units):
-    while True:
-        pass
-'''}),
 ]

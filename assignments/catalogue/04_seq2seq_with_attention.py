@@ -140,12 +140,6 @@ def shift_for_teacher_forcing(sequences, end_id=END_ID, pad_id=PAD_ID):
                           [ 7,  4,  7, 12, 11,  2,  0]]))
     return sequences[:, :-1], sequences[:, 1:]
 '''}),
-    dict(task="teacher_forcing", kind="hang", numbers=False,
-         why="an endless loop (it must cost this task only)",
-         cells={"teacher_forcing": '''def shift_for_teacher_forcing(sequences, end_id=END_ID, pad_id=PAD_ID):
-    while True:
-        pass
-'''}),
     # ----- Task 3: the model (the same cells as Task 4's first two entries) ----------------------
     dict(task="seq2seq_model", kind="untrained", numbers=False,
          why="barely trained: one epoch instead of four",

@@ -194,18 +194,6 @@ WRONG = [
 '''
         },
     ),
-    dict(
-        task="masked_loss_and_accuracy",
-        kind="hang",
-        numbers=False,
-        why="never returns",
-        cells={
-            "masked_loss_and_accuracy": '''def masked_loss_and_accuracy(logits, tags, mask):
-    while True:
-        pass
-'''
-        },
-    ),
     # Task 3: the trained tagger
     dict(
         task="tagger",
