@@ -79,10 +79,7 @@ def prepare(path, release):
     missing = [name for name in expected if name not in groups]
     if missing:
         messages.append(f"cells deleted: {', '.join(missing)}; put back empty (their tasks get 0)")
-    found = [name for name in groups]
-    if [name for name in found if name in expected] != [
-        name for name in expected if name in groups
-    ]:
+    if list(groups) != [name for name in expected if name in groups]:  # graded cells moved
         messages.append("graded cells were moved; put back in the assignment's order")
     cells = list(extra)
     for name in expected:
