@@ -427,7 +427,79 @@ for letter, statement in course_utils.check.TRANSFORMER_STATEMENTS.items():
 answer = {"A", "B", "E"}  # replace with your answer
 course_utils.check.transformer_statements(answer)
 """,
-    ("15_appendix_scaling_out", 1): """\
+    ("16_speech_recognition_with_ctc", 1): """\
+# Exercise 1: how many frame-level paths of 5 frames, over the classes {blank, 1, 2},
+# collapse to the labelling (1, 2) ("zero one" in the digit classes)?
+answer = 35  # replace None with your answer
+course_utils.check.ctc_path_count(answer, labels=(1, 2), frames=5)
+""",
+    ("16_speech_recognition_with_ctc", 2): """\
+# Exercise 2: how many frames does tf.signal.stft (no padding) give for a clip of 5000 samples
+# with frame_length=256 and frame_step=128?
+answer = 1 + (5000 - 256) // 128  # replace None with your answer
+course_utils.check.stft_frames(answer, samples=5000, frame_length=256, frame_step=128)
+""",
+    ("16_speech_recognition_with_ctc", 3): """\
+# Exercise 3: write the greedy (best-path) collapse: a list of per-frame class ids (blank 0)
+# -> tuple of labels. [0, 3, 3, 0, 3, 1, 1] -> (3, 3, 1)
+def my_collapse(frames):
+    labels, previous = [], None  # your code here
+    for c in frames:
+        if c != previous and c != 0:
+            labels.append(c)
+        previous = c
+    return tuple(labels)
+
+
+course_utils.check.greedy_collapse(my_collapse)
+""",
+    ("17_forecasting_a_real_series", 1): """\
+# Exercise 1: how many (input, target) windows does make_windows cut from a series of 100 steps,
+# with 24 input steps and a 12-step target (a new window at every step)?
+answer = 100 - 24 - 12 + 1  # replace None with your answer
+course_utils.check.window_count(answer, length=100, window=24, horizon=12)
+""",
+    ("17_forecasting_a_real_series", 2): """\
+# Exercise 2: write MASE: the MAE of the forecast divided by the in-sample MAE of the seasonal
+# naive forecast (lag `period`) on the training part. Use NumPy only.
+def my_mase(y_true, y_pred, train, period):
+    scale = np.mean(np.abs(train[period:] - train[:-period]))  # replace with your code
+    return np.mean(np.abs(y_true - y_pred)) / scale
+
+
+course_utils.check.mase(my_mase)
+""",
+    ("17_forecasting_a_real_series", 3): """\
+# Exercise 3: which steps let information from the test period into the model or into its choice?
+# Answer with a set of letters.
+for letter, step in course_utils.check.LEAKY_STEPS.items():
+    print(letter, step)
+answer = {"A", "C", "E"}  # replace None with your answer, e.g. {"A", "B"}
+course_utils.check.leaky_steps(answer)
+""",
+    ("18_image_captioning", 1): """\
+# Exercise 1: the decoder targets of a strip. Write the token ids the decoder is trained to
+# output for the strip described in the question (a list of ints).
+print(course_utils.check.CAPTION_QUESTION)
+answer = [8, 3, 6, 2]  # replace None with your answer
+course_utils.check.caption_ids(answer)
+""",
+    ("18_image_captioning", 2): """\
+# Exercise 2: how many attention weights does one greedy decode of the question's batch produce,
+# if every strip's decode stops right after its <end> token?
+print(course_utils.check.ATTENTION_COUNT_QUESTION)
+answer = 288  # replace None with your answer
+course_utils.check.attention_weight_count(answer)
+""",
+    ("18_image_captioning", 3): """\
+# Exercise 3: an encoder with 4 pixel columns per column group (finer than ours): which column
+# groups (0-based) should the decoder attend to while writing the question's word (counted from
+# 1)? Answer with a set of ints.
+print(course_utils.check.COLUMNS_QUESTION)
+answer = {6, 7}  # replace None with your answer
+course_utils.check.attended_columns(answer)
+""",
+    ("19_appendix_scaling_out", 1): """\
 # Exercise 1: train(model, x, y, batch_size=64) under MirroredStrategy with 4 GPUs on 10,000
 # examples. How many examples does each GPU see per step, and how many optimizer steps make one
 # epoch?
@@ -435,7 +507,7 @@ print(course_utils.check.REPLICA_QUESTION)
 answer = (16, 157)  # replace with your answer
 result = course_utils.check.replica_batch(answer)
 """,
-    ("15_appendix_scaling_out", 2): """\
+    ("19_appendix_scaling_out", 2): """\
 # Exercise 2: each replica reports the mean loss over its real tokens (loss_means) and how many
 # real tokens it had (weight_sums), both 1-D arrays. Return the mean loss over the whole batch, as
 # one device would compute it. A replica may hold only padding: its mean is then NaN (0 / 0).

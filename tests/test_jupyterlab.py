@@ -29,7 +29,7 @@ TOKEN = "course-test-token"
 RUN_END_TO_END = [
     "00_welcome_and_setup.ipynb",
     "04_vanishing_and_exploding_gradients.ipynb",
-    "15_appendix_scaling_out.ipynb",
+    "19_appendix_scaling_out.ipynb",
 ]  # welcome, training, two logical devices
 RUN_TIMEOUT_SECONDS = 240
 CHROMIUM_ARGS = [

@@ -46,15 +46,16 @@ def a_wrong_letter(item):
 
 
 class TestAnswerKeys:
-    def test_four_parts_covering_notebooks_01_to_14_in_order(self):
+    def test_five_parts_covering_notebooks_01_to_18_in_order(self):
         assert list(PARTS) == [
             "foundations",
             "gated_memory",
             "architectures",
             "sequence_to_sequence",
+            "applications",
         ]
         covered = [number for part in PARTS.values() for number in part.notebooks]
-        assert covered == list(range(1, 15))
+        assert covered == [*range(1, 15), 16, 17, 18]  # 00 and the appendix (19) have none
 
     @pytest.mark.parametrize("name", quiz.PART_NAMES)
     def test_about_ten_questions_per_part(self, name):
@@ -249,6 +250,6 @@ class TestMalformedAnswers:
             ValueError,
             match="`quiz` must be one of 'foundations', 'gated_memory', "
             "'architectures', "
-            "'sequence_to_sequence', got 'recurrent'$",
+            "'sequence_to_sequence', 'applications', got 'recurrent'$",
         ):
             call("recurrent", {})

@@ -361,7 +361,7 @@ CASES = [
         "quiz: unknown part",
         lambda: course_utils.quizzes.check("optics", {}),
         r"`quiz` must be one of 'foundations', 'gated_memory', 'architectures', "
-        r"'sequence_to_sequence', got 'optics'$",
+        r"'sequence_to_sequence', 'applications', got 'optics'$",
     ),
     (
         "quiz: unknown option",

@@ -7,6 +7,8 @@
     ngram.py            NGramModel: add-k smoothed n-gram counts, the baseline of notebook 02
     metrics.py          corpus BLEU (sacrebleu) on token-id sequences
     dependency_depth.py matmul_chain_length: sequential matrix products of a traced model
+    speech.py           word error rate (jiwer) of digit transcripts
+    forecasting.py      MAE, RMSE, MASE; persistence, seasonal naive and Holt-Winters forecasts
 
 Instruments may differentiate (`GradientTape`) to measure gradients; they never train.
 """

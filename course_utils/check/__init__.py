@@ -15,4 +15,7 @@ from course_utils.check.foundations import *  # noqa: E402,F401,F403
 from course_utils.check.architectures import *  # noqa: E402,F401,F403
 from course_utils.check.gated_memory import *  # noqa: E402,F401,F403
 from course_utils.check.sequence_to_sequence import *  # noqa: E402,F401,F403
+from course_utils.check.speech import *  # noqa: E402,F401,F403
+from course_utils.check.forecasting import *  # noqa: E402,F401,F403
+from course_utils.check.captioning import *  # noqa: E402,F401,F403
 from course_utils.check.scaling import *  # noqa: E402,F401,F403

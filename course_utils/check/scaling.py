@@ -1,4 +1,4 @@
-"""Checks for notebook 15: training on several devices with tf.distribute.
+"""Checks for notebook 19: training on several devices with tf.distribute.
 
 check.replica_batch(answer)               # per-replica batch and optimizer steps per epoch
 check.global_mean_loss(my_global_mean)    # combine per-replica mean losses into the batch mean

@@ -8,7 +8,7 @@ file and the command that regenerates it. `python_docs` reads text that ships wi
 
     data set      call                                               returns          notebooks
     agreement     load_agreement(split, sequence_length)             AgreementData    05
-    python_docs   load_python_docs(sequence_length, max_characters,  CharacterCorpus  02 09 15
+    python_docs   load_python_docs(sequence_length, max_characters,  CharacterCorpus  02 09 19
                                    split)
     long_memory   make_delayed_recall(num_samples, length, seed)     LongMemoryTask   04-07 14
                   make_ordered_recall(...), make_adding_problem(...),
@@ -18,6 +18,11 @@ file and the command that regenerates it. `python_docs` reads text that ships wi
     dates         load_dates(split)                                  Seq2SeqData      11
     tagging       load_tagging(split)                                TaggingData      08
     trees         load_trees(split)                                  TreeData         10
+    spoken_digits load_spoken_digits(split), join_digits(...)         SpokenDigits     16
+                  (real recordings: a subset of the Free Spoken Digit Dataset)
+    co2           load_series("co2") (ships with statsmodels)        Series           17
+    digit strips  make_digit_strips(split, num_strips, ...)           DigitStrips      18
+                  (real handwritten digits that scikit-learn ships)
 
 Splits are "train" and "test"; within a data set both splits share vocabularies and array
 widths. Every file loader takes `data_dir` (default: the repository's `datasets/`, or the
@@ -39,9 +44,20 @@ One module per family, plus the vocabulary they all share:
     tagging.py      tagging (labels decided by future tokens)
     treebank.py     trees (binary sentiment trees with negation)
     long_memory.py  adding problem, copy task, delayed recall (generated in memory)
+    speech.py       spoken_digits: WAV reading with checks, digit sequences, CTC targets
+    series.py       real time series (statsmodels): gap checks, time split, windows, scaling
+    captions.py     strips of scikit-learn's handwritten digits, captioned in words
     vocabulary.py   `Vocabulary`: tokens <-> ids, padding and the special tokens
 """
 
+from course_utils.data.captions import (
+    DigitStrips,
+    caption_vocabulary,
+    check_strips,
+    digit_pool,
+    join_digit_images,
+    make_digit_strips,
+)
 from course_utils.data.common import CHECKSUMS, DATA_DIR_VARIABLE, SPLITS, data_root
 from course_utils.data.long_memory import (
     LongMemoryTask,
@@ -57,6 +73,29 @@ from course_utils.data.seq2seq import (
     load_number_words,
     make_number_words,
     number_in_words,
+)
+from course_utils.data.speech import (
+    DIGIT_WORDS,
+    SAMPLE_RATE,
+    DigitSequences,
+    SpokenDigits,
+    ctc_targets,
+    digits_to_words,
+    join_digits,
+    load_spoken_digits,
+    pad_waveforms,
+    read_wav,
+    words_to_digits,
+)
+from course_utils.data.series import (
+    SERIES,
+    Series,
+    Standardizer,
+    check_series,
+    load_series,
+    make_windows,
+    time_split,
+    window_count,
 )
 from course_utils.data.tagging import TAG_NAMES, TaggingData, load_tagging
 from course_utils.data.text import (
@@ -77,6 +116,32 @@ from course_utils.data.treebank import (
 )
 
 __all__ = [
+    "DIGIT_WORDS",
+    "SAMPLE_RATE",
+    "DigitSequences",
+    "SpokenDigits",
+    "ctc_targets",
+    "digits_to_words",
+    "join_digits",
+    "load_spoken_digits",
+    "pad_waveforms",
+    "read_wav",
+    "words_to_digits",
+    "DIGIT_WORDS",
+    "DigitStrips",
+    "caption_vocabulary",
+    "check_strips",
+    "digit_pool",
+    "join_digit_images",
+    "make_digit_strips",
+    "SERIES",
+    "Series",
+    "Standardizer",
+    "check_series",
+    "load_series",
+    "make_windows",
+    "time_split",
+    "window_count",
     "AgreementData",
     "CHECKSUMS",
     "CharacterCorpus",

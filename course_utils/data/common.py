@@ -38,6 +38,8 @@ CHECKSUMS = {
     "dates/dates.tsv": "00a9ba72a1ff8a95fa15cea9252ae378993e503110937997c260d2a777a2ae21",
     "python_docs/python_docs.txt":
         "2a95af4ac93f5b719944030ce3769070ddf827d847cba42192afa8da989e5dc4",
+    "spoken_digits/manifest.tsv":
+        "249e8ebe5fbb1384b44b6be4eca72be457c43db50c68d9cafce54734a2f31597",
     "number_words/number_words.tsv":
         "fb113eccc443f7b33e44094e40023a58f823c00ab8046b5e35ae98a5ab8b1430",
     "tagging/tagging.tsv": "f28a7cdb057369e3981c54fc8d067628bdee21d98a670fc842d7945c45ea1ec3",

@@ -40,6 +40,8 @@ translation system", arXiv:1609.08144 (section 7); Sutskever et al. (2014) for b
 seq2seq.
 """
 
+from course_utils.decoding.captioning import caption_greedy_decode, caption_step_fn  # noqa: F401
+from course_utils.decoding.ctc import ctc_decode, decode_digits  # noqa: F401
 from course_utils.decoding.common import (
     BeamSearchResult,
     DecodeResult,  # noqa: F401

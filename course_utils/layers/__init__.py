@@ -12,13 +12,22 @@
     attention.py         BahdanauAttention, LuongAttention                     notebook 12
     self_attention.py    SelfAttention (from its equations)                    notebook 14
     transformer.py       PositionalEncoding, TransformerEncoderLayer           notebook 14
+    speech.py            LogMelSpectrogram, CTCLoss, ctc_forward_loss          notebook 16
+    captioning.py        ImageEncoder, ImageCaptioner (show, attend and tell)  notebook 18
 
-Layers use `keras.ops` only: no `tf.function`, no `GradientTape` (the engine in `training/` does
-the compiling and the differentiating).
+Layers use `keras.ops` (and `tf.signal` for the log-mel features of speech.py): no
+`tf.function`, no `GradientTape` (the engine in `training/` does the compiling and the
+differentiating).
 """
 
 from course_utils.layers.attention import BahdanauAttention, LuongAttention  # noqa: F401
 from course_utils.layers.bidirectional import Bidirectional, reverse_padded_sequences  # noqa: F401
+from course_utils.layers.captioning import (  # noqa: F401
+    ImageCaptioner,
+    ImageEncoder,
+    show_and_tell,
+    show_attend_and_tell,
+)
 from course_utils.layers.cells import GRUCell, LSTMCell, SimpleRNNCell  # noqa: F401
 from course_utils.layers.deep import (
     DeepTransitionCell,
@@ -40,6 +49,7 @@ from course_utils.layers.seq2seq_targets import (
 )
 from course_utils.layers.self_attention import SelfAttention  # noqa: F401
 from course_utils.layers.transformer import PositionalEncoding, TransformerEncoderLayer  # noqa: F401
+from course_utils.layers.speech import CTCLoss, LogMelSpectrogram, ctc_forward_loss  # noqa: F401
 from course_utils.layers.trees import (
     TreeLSTM,
     TreeRNN,

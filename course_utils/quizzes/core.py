@@ -36,7 +36,13 @@ __all__ = [
     "check",
 ]
 
-PART_NAMES = ("foundations", "gated_memory", "architectures", "sequence_to_sequence")
+PART_NAMES = (
+    "foundations",
+    "gated_memory",
+    "architectures",
+    "sequence_to_sequence",
+    "applications",
+)
 RIGHT, WRONG = True, False  # readable flags for the option tuples of the question modules
 _WIDTH = 100  # feedback lines are wrapped to this many characters
 
