@@ -53,7 +53,6 @@ One module per family, plus the vocabulary they all share:
 from course_utils.data.captions import (
     DigitStrips,
     caption_vocabulary,
-    check_strips,
     digit_pool,
     join_digit_images,
     make_digit_strips,
@@ -130,7 +129,6 @@ __all__ = [
     "DIGIT_WORDS",
     "DigitStrips",
     "caption_vocabulary",
-    "check_strips",
     "digit_pool",
     "join_digit_images",
     "make_digit_strips",

@@ -32,7 +32,6 @@ __all__ = [
     "DIGIT_SIZE",
     "DigitStrips",
     "caption_vocabulary",
-    "check_strips",
     "digit_pool",
     "join_digit_images",
     "make_digit_strips",
@@ -98,26 +97,6 @@ def join_digit_images(images, max_digits=6):
     strip = np.zeros((DIGIT_SIZE, DIGIT_SIZE * max_digits), np.float32)
     strip[:, : DIGIT_SIZE * len(images)] = np.concatenate(list(images), axis=1)
     return strip
-
-
-def check_strips(images, width=None):
-    """`images` if it is a float batch of strips (batch, 8, width), else a ValueError naming the
-    shape or dtype and what was expected; what an encoder is given.
-
-    Args:
-        images: the strips; width: the required width (None: any multiple of 8).
-    """
-    expected = f"a float array of shape (batch, 8, {width if width else 'width'})"
-    if not isinstance(images, np.ndarray):
-        fail("images", "a NumPy " + expected[2:], images)
-    if images.dtype.kind != "f":
-        fail_described("images", expected, f"dtype {images.dtype}")
-    bad_width = images.ndim == 3 and (
-        images.shape[2] != width if width else images.shape[2] % DIGIT_SIZE
-    )
-    if images.ndim != 3 or images.shape[1] != DIGIT_SIZE or bad_width or not len(images):
-        fail_described("images", expected, f"shape {images.shape}")
-    return images
 
 
 @dataclass
