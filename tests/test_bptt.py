@@ -191,6 +191,29 @@ class TestNumericalHelpers:
         with pytest.raises(ValueError, match="`repeats` must be an integer >= 1, got 0$"):
             bptt.best_times([print], repeats=0)
 
+    def test_statements_executed_counts_work_per_step(self):
+        params = bptt.init_params(2, 3, 4, seed=0)
+        rng = np.random.default_rng(0)
+        counts = {}
+        for steps in (5, 10, 20):
+            inputs = rng.normal(size=(1, steps, 2))
+            targets = rng.integers(0, 4, size=(1, steps))
+            counts[steps] = (
+                bptt.statements_executed(bptt.bptt, params, inputs, targets),
+                bptt.statements_executed(bptt.truncated_bptt, params, inputs, targets, 1, steps),
+            )
+        # full BPTT: a fixed number of lines per step, so equal increments for equal steps of T
+        assert counts[10][0] - counts[5][0] == (counts[20][0] - counts[10][0]) / 2
+        # k1 = 1, k2 = T: every step goes back over the whole past, so the increments grow
+        assert counts[20][1] - counts[10][1] > 2.5 * (counts[10][1] - counts[5][1])
+        # the previous tracer (a debugger, coverage) is back afterwards, even when the call fails
+        import sys
+
+        before = sys.gettrace()
+        with pytest.raises(ValueError):
+            bptt.statements_executed(bptt.bptt, params, np.zeros((1, 3)), np.zeros((1, 3), int))
+        assert sys.gettrace() is before
+
     def test_growth_fit_tells_linear_from_quadratic(self):
         lengths = np.array([200, 400, 600, 800, 1000])
         linear = bptt.growth_fit(lengths, 3.0 * lengths)
