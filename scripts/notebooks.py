@@ -1,5 +1,6 @@
 """Shared helpers for the notebook scripts: which notebooks make up the course, and running one."""
 
+import os
 import re
 import time
 from pathlib import Path
@@ -12,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 CELL_TIMEOUT_SECONDS = 600
 ASSERT_LINE = re.compile(r"^\s*assert\b", re.MULTILINE)
+# the kernel of a scripted run: no live training display, no start-up warnings on the terminal
+KERNEL_ENVIRONMENT = {"COURSE_UTILS_PROGRESS": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def course_notebooks(paths=()):
@@ -29,9 +33,10 @@ def count_asserts(notebook):
     )
 
 
-def execute(path):
+def execute(path, environment=None):
     """Run a notebook top to bottom in a fresh kernel, in its own folder.
 
+    `environment` adds to (or overrides) `KERNEL_ENVIRONMENT` for the kernel.
     Returns (executed notebook, seconds, error message or None).
     """
     notebook = nbformat.read(path, as_version=4)
@@ -40,12 +45,25 @@ def execute(path):
         timeout=CELL_TIMEOUT_SECONDS,
         kernel_name="python3",
         record_timing=False,
+        extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": str(Path(path).parent)}},
     )
     start = time.perf_counter()
     error = None
     try:
-        client.execute()
+        client.execute(env={**os.environ, **KERNEL_ENVIRONMENT, **(environment or {})})
     except CellExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}".strip()
+    drop_empty_displays(notebook)
     return notebook, time.perf_counter() - start, error
+
+
+def drop_empty_displays(notebook):
+    """Remove display outputs with no data: what an emptied live display leaves in a cell."""
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                output
+                for output in cell.outputs
+                if output.output_type != "display_data" or output.get("data")
+            ]

@@ -27,13 +27,13 @@ def main(paths):
     exporter = HTMLExporter()
     rows = []
     for path in course_notebooks(paths):
-        print(f"running {path.name} ...", flush=True)
         notebook, seconds, error = execute(path)
         nbformat.write(notebook, BUILD / "notebooks" / path.name)
         html, _ = exporter.from_notebook_node(notebook)
         (BUILD / "html" / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
         claims = f"FAILED: {error[:70]}" if error else f"held ({count_asserts(notebook)} asserts)"
         rows.append((path.name, seconds, claims))
+        print(f"{path.name}: {seconds:.1f} s, claims {claims}", flush=True)
 
     width = max(len(name) for name, _, _ in rows)
     print(f"\n{'notebook':<{width}}  {'seconds':>7}  claims")

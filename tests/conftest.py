@@ -1,12 +1,16 @@
 """Fixtures shared by the tests of the exercise checks, the clean-up of student code that never
 returns, and the rule that browser tests are slow."""
 import ctypes
+import os
 import threading
 import warnings
 
 import pytest
 
 from course_utils.check import core
+
+# the kernels that nbval starts inherit this: no live training display in compared notebooks
+os.environ.setdefault("COURSE_UTILS_PROGRESS", "0")
 
 
 @pytest.fixture

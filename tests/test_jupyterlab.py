@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import lab as lab_settings  # noqa: E402
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "course-test-token"
@@ -73,21 +75,17 @@ def lab(tmp_path_factory):
     _require_browser()
     served = tmp_path_factory.mktemp("lab") / "notebooks"
     shutil.copytree(ROOT / "notebooks", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    settings = tmp_path_factory.mktemp("lab-settings") / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # Render every cell (no virtual scrolling), so outputs far down a notebook are in the page.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    news = (
-        settings.parent / "apputils-extension"
-    )  # no "get Jupyter news?" pop-up over the screenshot
-    news.mkdir()
-    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    # the students' set-up of `course.py lab`, plus: render every cell (no virtual scrolling), so
+    # outputs far down a notebook are in the page
     port = _free_port()
     env = {
-        **os.environ,
-        "JUPYTERLAB_SETTINGS_DIR": str(settings.parents[1]),
+        **{name: value for name, value in os.environ.items() if name != "COURSE_UTILS_PROGRESS"},
+        **lab_settings.write_settings(
+            tmp_path_factory.mktemp("lab-settings"),
+            settings={"@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"}},
+        ),
         "TF_CPP_MIN_LOG_LEVEL": "3",
-    }
+    }  # the kernels show the live training display, as in a student's JupyterLab
     server = subprocess.Popen(
         [
             sys.executable,
@@ -240,3 +238,34 @@ def test_notebook_opens_and_renders_stored_outputs(browser, lab, name):
         f"{name}: stored figures not rendered"
     )
     page.close()
+
+
+def test_students_lab_is_quiet_and_has_no_grading_menus(browser, lab):
+    page = _open(browser, lab, "00_welcome_and_setup.ipynb", wait_for_kernel=False)
+    page.wait_for_timeout(3000)  # the news question would pop up within a second or two
+    plugins = page.evaluate(
+        "ids => ids.map(id => window.jupyterapp.hasPlugin(id))",
+        [*lab_settings.LECTURER_ONLY, "@jupyter/nbgrader:validate-assignment"],
+    )
+    text = page.inner_text("body")
+    page.close()
+    assert plugins == [False] * len(lab_settings.LECTURER_ONLY) + [True], plugins
+    assert "news" not in text.lower(), "JupyterLab asked about Jupyter news"
+    assert "Formgrader" not in text and "Nbgrader" not in text, "instructor menus are visible"
+
+
+def _page_config(environment):
+    config = Path(environment["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+    return json.loads((config / "labconfig" / "page_config.json").read_text())
+
+
+def test_lecturer_settings_keep_the_grading_menus(tmp_path):
+    student = _page_config(lab_settings.write_settings(tmp_path / "s"))
+    lecturer_env = lab_settings.write_settings(tmp_path / "l", lecturer=True)
+    lecturer = _page_config(lecturer_env)
+    assert sorted(student["disabledExtensions"]) == sorted(lab_settings.LECTURER_ONLY)
+    assert lecturer["disabledExtensions"] == {}
+    news = Path(lecturer_env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
+    assert json.loads((news / "notification.jupyterlab-settings").read_text()) == {
+        "fetchNews": "false"
+    }

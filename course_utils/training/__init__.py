@@ -8,6 +8,7 @@
     distributed.py   DistributedTrainStep: the training step under a tf.distribute strategy
     fast_loop.py     FastRNN: the batched loop used for exactly the standard cells
     restart.py       restart: a new run (seed) in a trained model, reusing its compiled step
+    progress.py      the live display of a training run in a notebook, emptied when it ends
 
 This folder is the only place with `tf.distribute` and the training `GradientTape`; its compiled
 functions come from `course_utils/compiled.py`, the one cache of the package.

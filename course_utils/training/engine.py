@@ -77,6 +77,7 @@ from course_utils.training.distributed import (
     check_batch_size,
     model_strategy,
 )
+from course_utils.training.progress import TrainingProgress
 from course_utils.training.steps import EvalStep, TrainStep
 
 DEFAULT_EVAL_BATCH_SIZE = 128
@@ -286,7 +287,7 @@ def _evaluation_step(model, setup, data, settings):
 
 
 # -- 4. run the epochs ------------------------------------------------------------------------
-def _run_epoch(step, batches, order, history, epoch, settings):
+def _run_epoch(step, batches, order, history, epoch, settings, progress):
     """One pass over the data: (loss sum, weight sum, norm sum, optimizer steps)."""
     for metric in step.metrics:
         metric.reset_state()
@@ -306,6 +307,8 @@ def _run_epoch(step, batches, order, history, epoch, settings):
             history.call_timings.append((elapsed, updates))
         totals += [loss_sum, weight_sum, norm_sum]
         updates_in_epoch, history.steps = updates_in_epoch + updates, history.steps + updates
+        if ok and totals[1] > 0:
+            progress.update(epoch, history.steps, float(totals[0] / totals[1]))
         if not ok:
             history.diverged = _divergence_message(
                 history.steps + 1,
@@ -320,7 +323,16 @@ def _run_epoch(step, batches, order, history, epoch, settings):
 
 
 def _run_epochs(step, data, held_out, settings, history):
-    """Train for `settings.epochs` epochs (fewer on divergence), recording and printing."""
+    """Train for `settings.epochs` epochs (fewer on divergence), recording and printing; the live
+    display of `progress.py` is emptied at the end, whatever happens."""
+    progress = TrainingProgress(settings.epochs)
+    try:
+        _run_epochs_shown(step, data, held_out, settings, history, progress)
+    finally:
+        progress.close()
+
+
+def _run_epochs_shown(step, data, held_out, settings, history, progress):
     rng = np.random.default_rng(settings.seed)
     batches = data.batches
     for epoch in range(settings.epochs):
@@ -328,7 +340,7 @@ def _run_epochs(step, data, held_out, settings, history):
             rng.permutation(batches.examples) if settings.shuffle else np.arange(batches.examples)
         )
         loss_total, weight_total, norm_total, updates = _run_epoch(
-            step, batches, order, history, epoch, settings
+            step, batches, order, history, epoch, settings, progress
         )
         if updates:
             values = {"loss": loss_total / max(weight_total, 1e-12)}
