@@ -6,7 +6,8 @@
     python3 course.py unit     # the unit tests not marked slow, in parallel (quick iteration)
     python3 course.py unit --lf                    # only the tests that failed last time
     python3 course.py unit tests/test_cells.py -x  # extra arguments go to pytest
-    python3 course.py lab      # open JupyterLab on notebooks/
+    python3 course.py lab      # open JupyterLab on notebooks/, set up for students
+    python3 course.py lab --lecturer               # ... with nbgrader's instructor menus
     python3 course.py record notebooks/03_*.ipynb   # re-record stored outputs (fresh kernel)
 
 On Windows write `py course.py ...`. Python 3.11, 3.12 or 3.13 is needed (TensorFlow 2.21's range
@@ -249,8 +250,7 @@ COMMANDS = {
     "run": lambda extra: run_in_venv(["scripts/run_course.py", *extra]),
     "test": lambda extra: run_tests(extra),
     "unit": lambda extra: run_in_venv(unit_arguments(extra)),
-    "lab": lambda extra: run_in_venv(["-m", "jupyter", "lab", "--notebook-dir", "notebooks",
-                                      *extra]),
+    "lab": lambda extra: run_in_venv(["scripts/lab.py", *extra]),
     "record": lambda extra: run_in_venv(["scripts/record_notebooks.py", *extra]),
 }
 
