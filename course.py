@@ -9,6 +9,7 @@
     python3 course.py lab      # open JupyterLab on notebooks/, set up for students
     python3 course.py lab --lecturer               # ... with nbgrader's instructor menus
     python3 course.py record notebooks/03_*.ipynb   # re-record stored outputs (fresh kernel)
+    python3 course.py site     # the course website from the stored outputs into build/site/
 
 On Windows write `py course.py ...`. Python 3.11, 3.12 or 3.13 is needed (TensorFlow 2.21's range
 that the course supports). Every command first makes sure the virtual environment `.venv/` exists,
@@ -252,6 +253,7 @@ COMMANDS = {
     "unit": lambda extra: run_in_venv(unit_arguments(extra)),
     "lab": lambda extra: run_in_venv(["scripts/lab.py", *extra]),
     "record": lambda extra: run_in_venv(["scripts/record_notebooks.py", *extra]),
+    "site": lambda extra: run_in_venv(["scripts/build_site.py", *extra]),
 }
 
 

@@ -17,7 +17,7 @@ require_tensorflow_backend()  # a clear ImportError at once for KERAS_BACKEND=ja
 import_tensorflow_quietly()  # before any module below imports TensorFlow; says how to install it
 
 # ruff: noqa: E402 (the imports below need TensorFlow imported quietly first)
-from course_utils import check, data, plotting, quizzes  # noqa: F401
+from course_utils import check, data, explore, plotting, quizzes  # noqa: F401
 from course_utils.analysis import bptt, gradients, language_model, metrics, ngram  # noqa: F401
 from course_utils.analysis.dependency_depth import matmul_chain_length
 from course_utils.analysis.metrics import corpus_bleu

@@ -16,6 +16,7 @@ ASSERT_LINE = re.compile(r"^\s*assert\b", re.MULTILINE)
 # the kernel of a scripted run: no live training display, no start-up warnings on the terminal
 KERNEL_ENVIRONMENT = {"COURSE_UTILS_PROGRESS": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def course_notebooks(paths=()):
@@ -55,15 +56,22 @@ def execute(path, environment=None):
     except CellExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}".strip()
     drop_empty_displays(notebook)
+    notebook.metadata.pop("widgets", None)  # a live explorer's state (random ids) is not kept
     return notebook, time.perf_counter() - start, error
 
 
 def drop_empty_displays(notebook):
-    """Remove display outputs with no data: what an emptied live display leaves in a cell."""
+    """Keep from display outputs only what a stored notebook can show: remove the view of a live
+    widget (its model, with a random id, dies with the kernel; the output's text stays) and the
+    outputs left with no data, which an emptied live training display leaves in a cell."""
     for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [
-                output
-                for output in cell.outputs
-                if output.output_type != "display_data" or output.get("data")
-            ]
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if output.output_type == "display_data":
+                output.data.pop(WIDGET_VIEW, None)
+        cell.outputs = [
+            output
+            for output in cell.outputs
+            if output.output_type != "display_data" or output.get("data")
+        ]

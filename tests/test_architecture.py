@@ -20,6 +20,7 @@ ALLOWED_IMPORTS = {
     "plotting": BASE | {"layers", "plotting"},
     "check": BASE | {"layers", "analysis", "decoding", "data", "check"},
     "quizzes": BASE | {"quizzes"},
+    "explore": BASE | {"layers", "analysis", "decoding", "data", "plotting", "explore"},
 }
 # what may appear where: name -> the parts allowed to use it
 RESTRICTED = {
@@ -27,7 +28,7 @@ RESTRICTED = {
     "tf.distribute": {"training"},
     "GradientTape": {"training", "analysis"},
 }
-NO_TENSORFLOW = {"data", "plotting", "check", "quizzes", "validation", "source"}
+NO_TENSORFLOW = {"data", "plotting", "check", "quizzes", "validation", "source", "explore"}
 KERAS_INTERNALS = {"_flatten_layers", "_keras_mask", "inner_loop", "_layers", "_tracker"}
 
 

@@ -25,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import lab as lab_settings  # noqa: E402
+
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "course-test-token"
@@ -269,3 +270,107 @@ def test_lecturer_settings_keep_the_grading_menus(tmp_path):
     assert json.loads((news / "notification.jupyterlab-settings").read_text()) == {
         "fetchNews": "false"
     }
+
+
+EXPLORER_CELLS = [
+    "import course_utils, keras, numpy as np\nfrom course_utils import explore",
+    # 04: spectral radius
+    "explore.spectral_radius_explorer(units=16, steps=30).show()",
+    # 05: gates on a typed sentence (a small untrained model: the explorer is what is tested)
+    "words = course_utils.data.Vocabulary.from_sequences(\n"
+    "    ['Ravi grew up in France .'.split(), 'His sister lives in Paris .'.split()])\n"
+    "embedding = keras.layers.Embedding(len(words), 4)\n"
+    "rnn = keras.layers.RNN(course_utils.LSTMCell(3))\n"
+    "rnn(embedding(np.zeros((1, 2), 'int32')))\n"
+    "explore.gate_explorer(rnn, embedding, words, sentence='Ravi grew up in France .').show()",
+]
+
+
+def _explorer_figure(explorer):
+    """The src of the figure an explorer shows now ('' when it shows none)."""
+    images = explorer.locator(".course-explorer-figure img")
+    return images.first.get_attribute("src") if images.count() else ""
+
+
+def _wait_for_change(page, explorer, before, what):
+    for _ in range(60):
+        message = explorer.locator(".course-explorer-message").inner_text().strip()
+        now = _explorer_figure(explorer)
+        if message or (now and now != before):
+            return message, now
+        page.wait_for_timeout(500)
+    pytest.fail(f"{what}: neither the figure nor the message changed within 30 s")
+
+
+def test_explorers_respond_in_jupyterlab(browser, lab):
+    _, served = lab
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"c{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+            for i, source in enumerate(EXPLORER_CELLS)
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (served / "explorers.ipynb").write_text(json.dumps(notebook))
+    page = _open(browser, lab, "explorers.ipynb")
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    explorers = page.locator(".course-explorer")
+    try:
+        explorers.nth(len(EXPLORER_CELLS) - 2).locator(".course-explorer-figure img").wait_for(
+            timeout=RUN_TIMEOUT_SECONDS * 1000
+        )
+        # 04: the slider to its extremes: ρ = 0 is a message, ρ = 2 a new figure
+        radius = explorers.nth(0)
+        first = _explorer_figure(radius)
+        assert first, "the spectral-radius explorer drew no figure"
+        radius.locator(".noUi-handle").first.focus()
+        page.keyboard.press("Home")
+        message, _ = _wait_for_change(page, radius, first, "ρ = 0")
+        assert "ρ = 0" in message and "exactly 0" in message, message
+        page.keyboard.press("End")
+        page.wait_for_timeout(300)
+        for _ in range(60):
+            if not radius.locator(".course-explorer-message").inner_text().strip():
+                break
+            page.wait_for_timeout(500)
+        message, second = _wait_for_change(page, radius, first, "ρ = 2")
+        assert not message and second != first, "moving ρ to 2 did not redraw the figure"
+        # 05: an empty sentence, an unknown word, then a sentence of known words
+        gates = explorers.nth(1)
+        before = _explorer_figure(gates)
+        box = gates.locator("input[type=text]")
+        for typed, expected in (("", "Type a sentence"), ("Ravi lives in Pariss .", "Pariss")):
+            box.fill(typed)
+            box.press("Enter")
+            page.wait_for_function(
+                "([e, text]) => e.querySelector('.course-explorer-message').innerText"
+                ".includes(text)",
+                arg=[gates.element_handle(), expected],
+                timeout=30_000,
+            )
+        box.fill("His sister grew up in Paris .")
+        box.press("Enter")
+        page.wait_for_function(
+            "e => !e.querySelector('.course-explorer-message').innerText.trim()",
+            arg=gates.element_handle(),
+            timeout=30_000,
+        )
+        message, after = _wait_for_change(page, gates, before, "a sentence of known words")
+        assert not message and after != before, "typing a sentence did not redraw the gates"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for name, explorer in (("spectral_radius", radius), ("gates", gates)):
+            explorer.scroll_into_view_if_needed()
+            explorer.screenshot(path=str(ARTIFACTS / f"explorer_{name}.png"))
+    finally:
+        page.close()

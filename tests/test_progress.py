@@ -81,11 +81,11 @@ class RecordingClient(NotebookClient):
 
 def run_training_cell(switch):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(TRAINING_CELL)])
-    client = RecordingClient(notebook, timeout=300, kernel_name="python3",
-                             extra_arguments=KERNEL_ARGUMENTS)
+    client = RecordingClient(
+        notebook, timeout=300, kernel_name="python3", extra_arguments=KERNEL_ARGUMENTS
+    )
     client.messages = []
-    client.execute(env={**os.environ, live.ENVIRONMENT_SWITCH: switch,
-                        "TF_CPP_MIN_LOG_LEVEL": "3"})
+    client.execute(env={**os.environ, live.ENVIRONMENT_SWITCH: switch, "TF_CPP_MIN_LOG_LEVEL": "3"})
     return notebook, client.messages
 
 

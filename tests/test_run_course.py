@@ -28,7 +28,11 @@ def test_run_prints_one_line_per_notebook_and_the_table(tmp_path, monkeypatch, c
     assert lines[0].startswith("01_first.ipynb: ") and lines[0].endswith("claims held (1 asserts)")
     assert lines[1].startswith("02_second.ipynb: ")
     assert lines[2].split() == ["notebook", "seconds", "claims"]
-    assert [line.split()[0] for line in lines[3:]] == ["01_first.ipynb", "02_second.ipynb",
-                                                       "total", "HTML:"]
+    assert [line.split()[0] for line in lines[3:]] == [
+        "01_first.ipynb",
+        "02_second.ipynb",
+        "total",
+        "HTML:",
+    ]
     assert err == "", err
     assert (tmp_path / "build" / "html" / "02_second.html").exists()
