@@ -502,3 +502,28 @@ class TestXLAFallback:
             seed=0,
         )
         np.testing.assert_allclose(history.history["loss"], reference.history["loss"], rtol=1e-5)
+
+
+class TestDivergenceAtTheFirstStep:
+    def test_nan_before_any_update_blames_the_data_not_the_gradients(self, capsys):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+        weights = [w.copy() for w in model.get_weights()]
+        labels = np.array([0, 7, 1, 2, 0, 1, 2, 0])  # 7: outside the 3 classes of the model
+        history = train(
+            model,
+            np.ones((8, 2), "float32"),
+            labels,
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=(),
+            epochs=2,
+            batch_size=4,
+            shuffle=False,
+        )
+        assert history.diverged.startswith("Training stopped at step 1 (epoch 1)")
+        assert "the cause is not exploding gradients" in history.diverged
+        assert "clip" not in history.diverged  # no clipping advice for bad data
+        assert history.steps == 0
+        for before, after in zip(weights, model.get_weights()):
+            np.testing.assert_array_equal(before, after)
+        assert history.diverged in capsys.readouterr().out

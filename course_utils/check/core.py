@@ -1,5 +1,7 @@
 """Shared machinery for exercise checks: results, messages and calling student code safely."""
 
+import contextlib
+import io
 import math
 import threading
 
@@ -8,6 +10,7 @@ import numpy as np
 from course_utils.validation import is_integer, is_number
 
 TIME_LIMIT_SECONDS = 10.0
+OUTPUT_LIMIT_CHARACTERS = 2000  # of what a student's function prints, the part shown
 
 
 class CheckResult:
@@ -40,11 +43,54 @@ class StudentCodeError(Exception):
     """Raised by `call_with_time_limit` when the student's function fails or runs too long."""
 
 
+class BoundedOutput(io.TextIOBase):
+    """A text stream that keeps the first `limit` characters written to it and counts the rest."""
+
+    def __init__(self, limit=OUTPUT_LIMIT_CHARACTERS):
+        self.limit, self.kept, self.room, self.dropped = limit, [], limit, 0
+        self.lock = threading.Lock()
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        with self.lock:
+            if self.room:
+                self.kept.append(text[: self.room])
+            shown = min(len(text), self.room)
+            self.room -= shown
+            self.dropped += len(text) - shown
+        return len(text)
+
+    def replay(self):
+        """Print what was kept, and how much was not."""
+        text = "".join(self.kept)
+        if text:
+            print(text, end="" if text.endswith("\n") else "\n")
+        if self.dropped:
+            print(f"... ({self.dropped} more characters printed by your function not shown)")
+
+
+def _what_it_did(error):
+    """A sentence for an exception that escaped the student's function."""
+    if isinstance(error, SystemExit):
+        return (
+            f"your function called exit() or sys.exit({error.code!r}); a function that a check "
+            "calls must return its result instead"
+        )
+    if isinstance(error, KeyboardInterrupt):
+        return "your function raised KeyboardInterrupt; the check stopped it and carried on"
+    return f"your function raised {type(error).__name__}: {error}"
+
+
 def call_with_time_limit(function, *args, time_limit=TIME_LIMIT_SECONDS):
     """Call `function(*args)` in a daemon thread; raise `StudentCodeError` on error or timeout.
 
-    A thread cannot be killed, so a function stuck in an endless loop keeps running in the
-    background; the check itself returns after `time_limit` seconds with a clear message.
+    Nothing the function does breaks the check: an exception of any kind (also `exit()`,
+    `KeyboardInterrupt`) becomes a `StudentCodeError` that says what happened; what it prints is
+    shown up to `OUTPUT_LIMIT_CHARACTERS`. A thread cannot be killed, so a function stuck in an
+    endless loop keeps running in the background; the check returns after `time_limit` seconds
+    with a clear message.
     """
     if not callable(function):
         raise StudentCodeError(
@@ -55,19 +101,21 @@ def call_with_time_limit(function, *args, time_limit=TIME_LIMIT_SECONDS):
     def target():
         try:
             outcome["value"] = function(*args)
-        except Exception as error:  # the student's bug, reported back as a message
+        except BaseException as error:  # noqa: BLE001 - whatever the student's code does
             outcome["error"] = error
 
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(time_limit)
+    printed = BoundedOutput()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        worker = threading.Thread(target=target, daemon=True)
+        worker.start()
+        worker.join(time_limit)
+    printed.replay()
     if worker.is_alive():
         raise StudentCodeError(
             f"your function did not return within {time_limit:g} s (an endless loop?)"
         )
     if "error" in outcome:
-        error = outcome["error"]
-        raise StudentCodeError(f"your function raised {type(error).__name__}: {error}")
+        raise StudentCodeError(_what_it_did(outcome["error"]))
     return outcome["value"]
 
 

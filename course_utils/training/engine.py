@@ -370,6 +370,14 @@ def _format_metrics(values):
 
 
 def _divergence_message(step, epoch, loss, grad_norm, optimizer, clip_norm):
+    if step == 1:  # no update was ever applied: the weights did not blow up, the data is wrong
+        return (
+            f"Training stopped at step 1 (epoch 1): loss {loss:.4g}, gradient norm "
+            f"{grad_norm:.4g} is not finite before any update was applied, so the cause is not "
+            "exploding gradients. Likely cause: the inputs or labels of the first batch: NaN or "
+            "Inf in x or y, a label outside the classes the model outputs, or a loss that does "
+            "not fit the labels (e.g. log of 0). Check them with np.isfinite and y.min(), y.max()."
+        )
     learning_rate = optimizer.learning_rate
     learning_rate = float(learning_rate.numpy()) if hasattr(learning_rate, "numpy") else None
     advice = (
