@@ -507,14 +507,18 @@ class TestXLAFallback:
 class TestDivergenceAtTheFirstStep:
     def test_nan_before_any_update_blames_the_data_not_the_gradients(self, capsys):
         keras.utils.set_random_seed(0)
-        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
         weights = [w.copy() for w in model.get_weights()]
-        labels = np.array([0, 7, 1, 2, 0, 1, 2, 0])  # 7: outside the 3 classes of the model
+
+        def bad_loss(y_true, y_pred):  # the log of a negative number: NaN from the first step
+            return keras.ops.log(y_true - 2.0) + 0.0 * y_pred
+
         history = train(
             model,
             np.ones((8, 2), "float32"),
-            labels,
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            np.ones((8, 1), "float32"),
+            loss=bad_loss,
+            labels="regression",
             metrics=(),
             epochs=2,
             batch_size=4,
@@ -527,3 +531,33 @@ class TestDivergenceAtTheFirstStep:
         for before, after in zip(weights, model.get_weights()):
             np.testing.assert_array_equal(before, after)
         assert history.diverged in capsys.readouterr().out
+
+
+class TestClassLabels:
+    def model(self):
+        keras.utils.set_random_seed(0)
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+
+    def fit(self, labels, loss=None, **kwargs):
+        loss = loss or keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        x = np.ones((len(labels), 2), "float32")
+        return train(self.model(), x, np.asarray(labels), loss=loss, metrics=(), **kwargs)
+
+    def test_a_label_outside_the_classes_is_named_before_training(self):
+        message = r"`y` must hold class labels in \[0, 3\) \(the model outputs 3 classes\), got 7 "
+        with pytest.raises(ValueError, match=message + r"\(1 of 4 labels outside\)"):
+            self.fit([0, 7, 1, 2])
+        with pytest.raises(ValueError, match=r"got -3 \(2 of 4"):
+            self.fit([0, -3, -3, 2], loss="sparse_categorical_crossentropy")
+        with pytest.raises(ValueError, match="`y` must be whole-number class labels"):
+            self.fit([0.0, 1.5, 1.0, 2.0])
+
+    def test_whole_floats_and_the_ignored_class_are_accepted(self):
+        assert self.fit([0.0, 1.0, 2.0, 1.0]).diverged is None
+        ignoring = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
+        assert self.fit([0, -1, 2, 1], loss=ignoring).diverged is None
+
+    def test_validation_labels_are_named_as_such(self):
+        x = np.ones((4, 2), "float32")
+        with pytest.raises(ValueError, match="`validation_data's y` must hold class labels"):
+            self.fit([0, 1, 2, 1], validation_data=(x, np.array([0, 1, 5, 1])))

@@ -190,11 +190,14 @@ def _settings(
 
 
 # -- 2. resolve loss, metrics and optimizer ---------------------------------------------------
-def _resolve(loss, metrics, labels, data, optimizer=None, learning_rate=None):
+def _resolve(loss, metrics, labels, data, optimizer=None, learning_rate=None, name="y"):
     """`Setup` by the rules of `course_utils.training.rules`; the optimizer (a name is built
-    here, inside the model's strategy scope) before the metrics, whose rule may refuse."""
+    here, inside the model's strategy scope) before the metrics, whose rule may refuse. Sparse
+    class labels are checked against the model's classes (`name`: what the labels are called)."""
     keras_loss = rules.as_keras_loss(loss)
     kind = rules.label_kind(keras_loss, labels)
+    if data.batches.y is not None and data.prediction_shape:
+        rules.check_class_labels(keras_loss, kind, data.batches.y, data.prediction_shape[-1], name)
     built_optimizer = (
         None if optimizer is None else rules.resolve_optimizer(optimizer, learning_rate)
     )
@@ -503,7 +506,7 @@ def train(
         setup = _resolve(loss, metrics, labels, data, optimizer, settings.learning_rate)
         step = _training_step(model, strategy, setup, data, settings)
     if held_out is not None:
-        held_out_setup = _resolve(loss, metrics, labels, held_out)
+        held_out_setup = _resolve(loss, metrics, labels, held_out, name="validation_data's y")
         held_out = (_evaluation_step(model, held_out_setup, held_out, settings), held_out.batches)
     history = TrainingHistory()
     batches = data.batches

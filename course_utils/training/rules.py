@@ -30,6 +30,7 @@ holds and no declaration is an ArgumentError naming both ways out.
 """
 
 import keras
+import numpy as np
 
 from course_utils import validation
 
@@ -235,3 +236,31 @@ def state_input_specs(model, data_inputs, state_inputs=None, tbptt_length=None):
             [shape for shape, _ in specs],
         )
     return specs
+
+
+def check_class_labels(loss, kind, labels, classes, name="y"):
+    """Sparse labels for a Keras loss: whole numbers in [0, classes) (or the loss's `ignore_class`).
+
+    Checked before the compiled step, where XLA would turn a label outside the classes into a NaN
+    loss at the first step (or, in a gather, silently into another class).
+    """
+    if kind != "sparse" or type(loss) not in KERAS_LOSS_LABELS and loss not in (
+        _KERAS_FUNCTION_LABELS
+    ):
+        return
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f" and np.all(np.isfinite(labels)):
+        if np.any(labels != np.round(labels)):
+            validation.fail(name, f"whole-number class labels for {loss_name(loss)}", labels)
+    elif labels.dtype.kind not in "iu":
+        validation.fail(name, f"integer class labels for {loss_name(loss)}", labels)
+    ignore = loss.get_config().get("ignore_class") if isinstance(loss, keras.losses.Loss) else None
+    outside = (labels < 0) | (labels >= classes)
+    if ignore is not None:
+        outside &= labels != ignore
+    if np.any(outside):
+        raise validation.ArgumentError(
+            f"`{name}` must hold class labels in [0, {classes}) (the model outputs {classes} "
+            f"classes), got {labels[outside][0]:g} ({int(outside.sum())} of {labels.size} labels "
+            "outside)"
+        )
