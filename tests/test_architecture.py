@@ -28,7 +28,7 @@ RESTRICTED = {
     "tf.distribute": {"training"},
     "GradientTape": {"training", "analysis"},
 }
-NO_TENSORFLOW = {"data", "plotting", "check", "quizzes", "validation", "source", "explore"}
+NO_TENSORFLOW = {"data", "plotting", "check", "quizzes", "validation", "source"}
 KERAS_INTERNALS = {"_flatten_layers", "_keras_mask", "inner_loop", "_layers", "_tracker"}
 
 

@@ -283,13 +283,33 @@ EXPLORER_CELLS = [
     "rnn = keras.layers.RNN(course_utils.LSTMCell(3))\n"
     "rnn(embedding(np.zeros((1, 2), 'int32')))\n"
     "explore.gate_explorer(rnn, embedding, words, sentence='Ravi grew up in France .').show()",
+    # 12: attention of each output token (random weights: the explorer is what is tested)
+    "source = 'eight hundred and sixty - five'.split()\n"
+    "target = 'acht hundert fünf und sechzig <end>'.split()\n"
+    "weights = np.random.default_rng(0).dirichlet(np.ones(len(source)), size=len(target))\n"
+    "explore.attention_explorer({'random weights': weights}, source, target).show()",
+    # 13: beam width, on a small untrained translator whose vocabulary has 6 tokens
+    "from course_utils.decoding import seq2seq_step_fn\n"
+    "from course_utils.layers.seq2seq import Decoder, Encoder, Seq2Seq\n"
+    "keras.utils.set_random_seed(3)\n"
+    "vocabulary = course_utils.data.Vocabulary(['a', 'b', 'c'], start_end=True)\n"
+    "cell = course_utils.LSTMCell\n"
+    "model = Seq2Seq(Encoder(9, 4, cell(6)),\n"
+    "                Decoder(len(vocabulary), 4, cell(6), attention='luong_dot'))\n"
+    "inputs = np.array([[3, 4, 5, 0], [4, 4, 0, 0], [5, 3, 4, 0], [3, 0, 0, 0], [5, 5, 5, 0]])\n"
+    "model((inputs, np.ones((5, 2), np.int32)))\n"
+    "step_fn, state = seq2seq_step_fn(model, inputs)\n"
+    "references = [['a', 'b'], ['b'], ['c', 'a', 'b'], ['a'], ['c', 'c']]\n"
+    "explore.beam_width_explorer(step_fn, state, references, vocabulary, 4, max_width=12).show()",
 ]
 
 
 def _explorer_figure(explorer):
     """The src of the figure an explorer shows now ('' when it shows none)."""
-    images = explorer.locator(".course-explorer-figure img")
-    return images.first.get_attribute("src") if images.count() else ""
+    return explorer.evaluate(
+        "e => { const image = e.querySelector('.course-explorer-figure img');"
+        " return image ? image.src : ''; }"
+    )
 
 
 def _wait_for_change(page, explorer, before, what):
@@ -368,8 +388,38 @@ def test_explorers_respond_in_jupyterlab(browser, lab):
         )
         message, after = _wait_for_change(page, gates, before, "a sentence of known words")
         assert not message and after != before, "typing a sentence did not redraw the gates"
+        # 12: the last output token, <end>, draws (an extreme of the slider, not an error)
+        attention = explorers.nth(2)
+        before = _explorer_figure(attention)
+        attention.locator(".noUi-handle").first.focus()
+        page.keyboard.press("End")
+        message, after = _wait_for_change(page, attention, before, "output token <end>")
+        assert not message and after != before, "moving to <end> did not redraw the attention"
+        # 13: a width beyond the 6-token vocabulary is a message; width 1 draws again
+        beams = explorers.nth(3)
+        before = _explorer_figure(beams)
+        beams.locator(".noUi-handle").first.focus()
+        page.keyboard.press("End")
+        page.wait_for_function(
+            "e => e.querySelector('.course-explorer-message').innerText.includes('larger than')",
+            arg=beams.element_handle(),
+            timeout=60_000,
+        )
+        page.keyboard.press("Home")
+        page.wait_for_function(
+            "e => !e.querySelector('.course-explorer-message').innerText.trim()",
+            arg=beams.element_handle(),
+            timeout=60_000,
+        )
+        message, after = _wait_for_change(page, beams, before, "beam width 1")
+        assert not message and after != before, "moving the beam width did not redraw the figure"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for name, explorer in (("spectral_radius", radius), ("gates", gates)):
+        for name, explorer in (
+            ("spectral_radius", radius),
+            ("gates", gates),
+            ("attention", attention),
+            ("beam_width", beams),
+        ):
             explorer.scroll_into_view_if_needed()
             explorer.screenshot(path=str(ARTIFACTS / f"explorer_{name}.png"))
     finally:

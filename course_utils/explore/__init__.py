@@ -12,3 +12,5 @@ Each returns an `Explorer`; `.show()` displays it (see `core.py`).
 from course_utils.explore.core import CannotDraw, Explorer  # noqa: F401
 from course_utils.explore.gradients import spectral_radius_explorer  # noqa: F401
 from course_utils.explore.gates import gate_explorer  # noqa: F401
+from course_utils.explore.attention import attention_explorer  # noqa: F401
+from course_utils.explore.beams import beam_width_explorer  # noqa: F401
